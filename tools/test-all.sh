@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the release build (all tests, golden models against
-# PyTorch), then the ASan+UBSan build (all but the tests labelled heavy), then a
-# bounded libFuzzer run of the .tsr reader. Usage: tools/test-all.sh [--quick]
+# PyTorch), then the ASan+UBSan build (heavy models skip themselves there), then a
+# bounded libFuzzer run of the .tsr reader. Installs the Debian dependencies first
+# (set TARSIER_SKIP_INSTALL=1 to skip). Usage: tools/test-all.sh [--quick]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${TARSIER_SKIP_INSTALL:-0}" != "1" ]; then bash tools/install-deps.sh; fi
 JOBS=${JOBS:-$(nproc)}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 

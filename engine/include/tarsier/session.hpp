@@ -13,8 +13,18 @@
 namespace tarsier {
 
 struct SessionOptions {
-  std::string backend = "ref";  // "ref" for now; later "cpu" (best ISA), "cuda"
-  int threads = 1;
+  // "ref" (scalar oracle) or "auto" (best available on this machine; = ref for now).
+  // An unknown name throws Error(InvalidArgument).
+  std::string backend = "ref";
+  int threads = 1;  // >= 1; the ref backend runs on one thread whatever this says
+};
+
+// Activation memory figures of a loaded session.
+struct MemoryReport {
+  std::size_t arena_bytes = 0;      // the planned arena (activations, inputs, outputs, workspaces)
+  std::size_t unplanned_bytes = 0;  // the same values each in its own buffer, for comparison
+  std::size_t peak_live_bytes = 0;  // most bytes live at one step: a lower bound for the arena
+  std::size_t weight_bytes = 0;
 };
 
 // One executed step after graph passes, for inspect/bench output.
@@ -56,6 +66,8 @@ class Session {
   std::size_t arena_bytes() const;   // planned activation memory
   std::size_t weight_bytes() const;  // constants as used at run time
   double load_ms() const;
+  MemoryReport memory() const;
+  std::string backend_name() const;
 
  private:
   struct Impl;

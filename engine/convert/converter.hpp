@@ -1,5 +1,6 @@
 #pragma once
 // ONNX -> Tarsier model conversion (the slow, careful rewriting done once, offline).
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -25,10 +26,24 @@ struct ConvertOptions {
   std::string name;  // default: file stem
 };
 
+// What the conversion did, for the command's summary line.
+struct ConvertStats {
+  std::size_t onnx_nodes = 0;
+  std::size_t folded_nodes = 0;        // ONNX nodes evaluated at convert time
+  std::size_t removed_identities = 0;  // Identity / Dropout / Cast-to-float
+  std::size_t rewritten_sub_div = 0;   // Sub / Div turned into Add / Mul
+  std::size_t folded_batchnorms = 0;
+  std::size_t folded_affine = 0;  // Mul / Add by per-channel constants absorbed into convs
+  std::size_t dead_nodes = 0;
+};
+
 // Reads an ONNX file and returns the optimised Tarsier model. Throws Error with
-// ErrorCode::UnsupportedModel naming op type, node name and opset for unsupported ops.
-Model convert_onnx(const std::filesystem::path& onnx_path, const ConvertOptions& options);
+// ErrorCode::UnsupportedModel naming op type, node name and opset for unsupported ops,
+// InvalidModel for damaged files, Io when the file cannot be read, InvalidArgument for
+// unusable options.
+Model convert_onnx(const std::filesystem::path& onnx_path, const ConvertOptions& options,
+                   ConvertStats* stats = nullptr);
 Model convert_onnx_bytes(const std::string& bytes, const ConvertOptions& options,
-                         const std::string& source_name = "<memory>");
+                         const std::string& source_name = "<memory>", ConvertStats* stats = nullptr);
 
 }  // namespace tarsier

@@ -1,6 +1,8 @@
 #include "graph/graph.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <set>
 #include <tarsier/error.hpp>
 
@@ -66,36 +68,45 @@ void topological_sort(Graph& graph) {
         invalid("value '" + out + "' is defined more than once (again by " + node_label(node) + ")");
     }
 
+  // Kahn's algorithm with a queue seeded in node order: linear time even for a hostile
+  // file listing nodes backwards, and stable for an already ordered graph.
+  std::map<std::string_view, std::size_t> producer;
+  for (std::size_t i = 0; i < graph.nodes.size(); ++i)
+    for (const auto& out : graph.nodes[i].outputs) producer[out] = i;
+  std::vector<std::size_t> pending(graph.nodes.size(), 0);
+  std::vector<std::vector<std::size_t>> readers(graph.nodes.size());
+  for (std::size_t i = 0; i < graph.nodes.size(); ++i)
+    for (const auto& in : graph.nodes[i].inputs) {
+      if (in.empty() || defined.count(in)) continue;
+      auto p = producer.find(in);
+      if (p == producer.end())
+        invalid(node_label(graph.nodes[i]) + " reads value '" + in + "' that nothing defines");
+      ++pending[i];
+      readers[p->second].push_back(i);
+    }
+  std::vector<std::size_t> ready;  // min-heap by index keeps the original order where valid
+  for (std::size_t i = 0; i < graph.nodes.size(); ++i)
+    if (pending[i] == 0) ready.push_back(i);
+  std::make_heap(ready.begin(), ready.end(), std::greater<>());
   std::vector<Node> ordered;
   ordered.reserve(graph.nodes.size());
   std::vector<bool> placed(graph.nodes.size(), false);
-  // Repeated scans keep the original order where it is already valid; graphs are small.
-  bool progress = true;
-  while (ordered.size() < graph.nodes.size() && progress) {
-    progress = false;
-    for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
-      if (placed[i]) continue;
-      const Node& node = graph.nodes[i];
-      bool ready = true;
-      for (const auto& in : node.inputs)
-        if (!in.empty() && !defined.count(in)) ready = false;
-      if (!ready) continue;
-      for (const auto& out : node.outputs) defined.insert(out);
-      ordered.push_back(node);
-      placed[i] = true;
-      progress = true;
-    }
+  while (!ready.empty()) {
+    std::pop_heap(ready.begin(), ready.end(), std::greater<>());
+    const std::size_t i = ready.back();
+    ready.pop_back();
+    placed[i] = true;
+    ordered.push_back(graph.nodes[i]);
+    for (const auto& out : graph.nodes[i].outputs) defined.insert(out);
+    for (std::size_t r : readers[i])
+      if (--pending[r] == 0) {
+        ready.push_back(r);
+        std::push_heap(ready.begin(), ready.end(), std::greater<>());
+      }
   }
   if (ordered.size() < graph.nodes.size()) {
-    for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
-      if (placed[i]) continue;
-      for (const auto& in : graph.nodes[i].inputs)
-        if (!in.empty() && !defined.count(in) && !produced.count(in))
-          invalid(node_label(graph.nodes[i]) + " reads value '" + in + "' that nothing defines");
-    }
-    invalid("the graph has a cycle (involving " + node_label(graph.nodes[std::find(placed.begin(), placed.end(), false) -
-                                                                         placed.begin()]) +
-            ")");
+    const auto first = std::find(placed.begin(), placed.end(), false) - placed.begin();
+    invalid("the graph has a cycle (involving " + node_label(graph.nodes[first]) + ")");
   }
   graph.nodes = std::move(ordered);
   for (const auto& out : graph.outputs)

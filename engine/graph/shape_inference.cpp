@@ -26,8 +26,11 @@ class Checker {
     const auto& v = node_.attrs.get_ints(key);
     require(v.size() == count, std::string("attribute '") + key + "' should have " + std::to_string(count) +
                                    " values, has " + std::to_string(v.size()));
-    for (auto x : v) require(x >= min_value, std::string("attribute '") + key + "' has out-of-range value " +
-                                                 std::to_string(x));
+    // The upper bound keeps every later size computation far from int64 overflow.
+    constexpr std::int64_t kMaxAttr = std::int64_t{1} << 24;
+    for (auto x : v)
+      require(x >= min_value && x <= kMaxAttr,
+              std::string("attribute '") + key + "' has out-of-range value " + std::to_string(x));
     return v;
   }
 
@@ -83,7 +86,7 @@ Shape conv(const Checker& c, const Node& n, std::span<const Shape> in) {
   const auto p = c.ints("pads", 4, 0);
   const auto d = c.ints("dilations", 2, 1);
   const std::int64_t g = n.attrs.get_int("group");
-  c.require(g >= 1, "group must be >= 1");
+  c.require(g >= 1 && g < kMaxDim, "group must be in 1.." + std::to_string(kMaxDim - 1));
   c.require(w[2] == k[0] && w[3] == k[1], "kernel_shape disagrees with weight shape " + shape_to_string(w));
   c.require(x[1] == w[1] * g, "input has " + std::to_string(x[1]) + " channels but weight " + shape_to_string(w) +
                                   " with group " + std::to_string(g) + " expects " + std::to_string(w[1] * g));
@@ -112,7 +115,7 @@ Shape conv_transpose(const Checker& c, const Node& n, std::span<const Shape> in)
   const auto d = c.ints("dilations", 2, 1);
   const auto op = c.ints("output_padding", 2, 0);
   const std::int64_t g = n.attrs.get_int("group");
-  c.require(g >= 1, "group must be >= 1");
+  c.require(g >= 1 && g < kMaxDim, "group must be in 1.." + std::to_string(kMaxDim - 1));
   c.require(w[2] == k[0] && w[3] == k[1], "kernel_shape disagrees with weight shape " + shape_to_string(w));
   c.require(x[1] == w[0] && w[0] % g == 0, "input channels " + std::to_string(x[1]) +
                                                " do not match weight " + shape_to_string(w));

@@ -1,0 +1,127 @@
+// Winograd 3x3: weight transform and packing, sizes, block choice; the per-ISA code does the
+// rest (conv/winograd_impl.hpp).
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "kernels/x86/conv/conv_isa.hpp"
+#include "kernels/x86/conv_kernels.hpp"
+
+namespace tarsier::x86 {
+
+namespace {
+
+int tile_edge(WinogradTile t) { return t == WinogradTile::F2x2 ? 2 : 4; }
+int positions(WinogradTile t) { return (tile_edge(t) + 2) * (tile_edge(t) + 2); }
+
+// G of F(m x m, 3 x 3) (rows = m + 2), matching B^T and A^T in conv/winograd_impl.hpp.
+constexpr std::array<std::array<double, 3>, 4> kG2{{{1.0, 0.0, 0.0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0.0, 0.0, 1.0}}};
+constexpr std::array<std::array<double, 3>, 6> kG4{{{1.0 / 4, 0.0, 0.0},
+                                                    {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                                    {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                                    {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                                    {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                                    {0.0, 0.0, 1.0}}};
+
+double g_at(WinogradTile t, int row, int col) { return t == WinogradTile::F2x2 ? kG2[row][col] : kG4[row][col]; }
+
+std::int64_t round16(std::int64_t n) { return (n + 15) / 16 * 16; }
+
+}  // namespace
+
+bool winograd_applicable(const kernels::Conv2dParams& p) {
+  return p.kernel_h == 3 && p.kernel_w == 3 && p.stride_h == 1 && p.stride_w == 1 && p.dilation_h == 1 &&
+         p.dilation_w == 1 && p.groups == 1;
+}
+
+WinogradTile winograd_preferred_tile(const kernels::Conv2dParams& p) {
+  return winograd_tiles(WinogradTile::F4x4, p) >= 32 ? WinogradTile::F4x4 : WinogradTile::F2x2;
+}
+
+std::int64_t winograd_tiles(WinogradTile t, const kernels::Conv2dParams& p) {
+  const std::int64_t m = tile_edge(t);
+  return p.n * ((p.h_out + m - 1) / m) * ((p.w_out + m - 1) / m);
+}
+
+std::int64_t winograd_tile_block(Isa isa, WinogradTile t, const kernels::Conv2dParams& p) {
+  // V and M of one block (positions x tiles x (c_in + c_out) floats) should stay near L2
+  // (1 MiB on Zen 4/5) while the packed U streams through once per block; more tiles per block
+  // amortise that stream. Measured on ResNet18/U-Net layers (AVX-512, 1 thread): budgets of
+  // 256 KiB .. 2 MiB are within noise except 14x14x256, which gains 20% from 512 KiB to
+  // 1 MiB. Whole microkernel row blocks avoid short GEMM tiles.
+  const std::int64_t mr = gemm_mr(isa, p.c_out);
+  const std::int64_t per_tile_bytes = positions(t) * (p.c_in + p.c_out) * 4;
+  std::int64_t block = (std::int64_t{1} << 20) / std::max<std::int64_t>(per_tile_bytes, 1);
+  block = std::clamp<std::int64_t>(block / mr * mr, mr, 8 * mr);
+  // Streaming U twice for a few leftover tiles costs more than spilling L2 a little
+  // (14x14x256, 16 tiles: one block of 16 is 25% faster than 12 + 4).
+  const std::int64_t tiles = winograd_tiles(t, p);
+  if (tiles <= 2 * block) block = tiles;
+  return std::max<std::int64_t>(1, block);
+}
+
+std::int64_t winograd_oc_align(Isa isa, const kernels::Conv2dParams& p) { return gemm_nr(isa, p.c_out); }
+
+std::size_t winograd_packed_floats(Isa isa, WinogradTile t, std::int64_t c_in, std::int64_t c_out) {
+  return static_cast<std::size_t>(positions(t)) * packed_b_floats(isa, c_in, c_out);
+}
+
+void winograd_pack_weights(Isa isa, WinogradTile t, const float* w_oihw, std::int64_t c_in, std::int64_t c_out,
+                           float* packed) {
+  const int a = tile_edge(t) + 2, npos = a * a;
+  // U[pos] as c_in x c_out row-major, computed in double and rounded once.
+  std::vector<float> u(static_cast<std::size_t>(npos * c_in * c_out));
+  for (std::int64_t co = 0; co < c_out; ++co)
+    for (std::int64_t ci = 0; ci < c_in; ++ci) {
+      const float* g = w_oihw + (co * c_in + ci) * 9;
+      double gg[6][3] = {};  // G g
+      for (int i = 0; i < a; ++i)
+        for (int j = 0; j < 3; ++j)
+          for (int k = 0; k < 3; ++k) gg[i][j] += g_at(t, i, k) * static_cast<double>(g[k * 3 + j]);
+      for (int i = 0; i < a; ++i)
+        for (int j = 0; j < a; ++j) {
+          double s = 0.0;  // (G g G^T)[i][j]
+          for (int k = 0; k < 3; ++k) s += gg[i][k] * g_at(t, j, k);
+          u[static_cast<std::size_t>(((i * a + j) * c_in + ci) * c_out + co)] = static_cast<float>(s);
+        }
+    }
+  const std::size_t pos_floats = packed_b_floats(isa, c_in, c_out);
+  for (int pos = 0; pos < npos; ++pos)
+    pack_b(isa, u.data() + static_cast<std::size_t>(pos) * static_cast<std::size_t>(c_in * c_out), c_out, false,
+           c_in, c_out, packed + pos * pos_floats);
+}
+
+std::size_t winograd_workspace_floats(Isa isa, WinogradTile t, const kernels::Conv2dParams& p) {
+  const std::int64_t block = winograd_tile_block(isa, t, p);
+  const std::int64_t npos = positions(t);
+  return static_cast<std::size_t>(round16(npos * block * p.c_in) + round16(npos * block * p.c_out)) +
+         gemm_workspace_floats(isa, block, p.c_in);
+}
+
+void winograd_conv(Isa isa, WinogradTile t, const kernels::Conv2dParams& p, const float* x, const float* packed,
+                   const float* bias, const float* residual, std::int64_t ld_residual, float* y, std::int64_t ldy,
+                   float* workspace, std::int64_t tile_begin, std::int64_t tile_end, std::int64_t oc_begin,
+                   std::int64_t oc_end) {
+  if (oc_end < 0 || oc_end > p.c_out) oc_end = p.c_out;
+  if (tile_begin >= tile_end || oc_begin >= oc_end) return;
+  conv::WinogradCall c;
+  c.isa = isa;
+  c.tile = t;
+  c.p = &p;
+  c.x = x;
+  c.packed = packed;
+  c.bias = bias;
+  c.residual = residual;
+  c.ld_residual = ld_residual;
+  c.y = y;
+  c.ldy = ldy;
+  c.workspace = workspace;
+  c.tile_begin = tile_begin;
+  c.tile_end = tile_end;
+  c.oc_begin = oc_begin;
+  c.oc_end = oc_end;
+  c.block = winograd_tile_block(isa, t, p);
+  conv::conv_table(isa).winograd(c);
+}
+
+}  // namespace tarsier::x86

@@ -63,6 +63,15 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string_view name() const = 0;
 
+  // Called once by the executor after the fusion passes and before aliasing, kernel
+  // creation and memory planning: a backend may size its threads from the context and
+  // rewrite the graph for its own data layout (the x86 backend's NHWC pass). It must keep
+  // the names and shapes of the graph's inputs and outputs.
+  virtual void prepare(Graph& graph, const KernelContext& context) {
+    (void)graph;
+    (void)context;
+  }
+
   // Chooses and prepares the kernel for `node` (weights from graph.constants, shapes
   // from graph.shapes). Throws Error(UnsupportedModel) naming the node if it cannot.
   virtual std::unique_ptr<OpKernel> make_kernel(const Node& node, const Graph& graph,

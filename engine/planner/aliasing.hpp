@@ -7,6 +7,11 @@
 //    Concat executes nothing. All or nothing per Concat: if any input cannot live in
 //    the output (a graph input or output, a constant, a value already aliased or placed
 //    in another Concat, or listed twice), the Concat copies, as any other op would.
+//  - Concat marked by a backend's layout pass (attribute in_place: one flag per input):
+//    the flagged inputs are placed at their slice's first element even when the slices
+//    are strided (NHWC channel concat); their producers write with the output's stride and
+//    the whole output block lives as long as any of them. If some inputs are not flagged
+//    the Concat still executes (and copies only those).
 #include <cstddef>
 #include <map>
 #include <string>

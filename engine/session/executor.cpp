@@ -11,6 +11,7 @@ Executor::Executor(Graph graph, std::unique_ptr<Backend> backend, const KernelCo
     : graph_(std::move(graph)), backend_(std::move(backend)) {
   topological_sort(graph_);
   run_load_passes(graph_);
+  backend_->prepare(graph_, context);
 
   const AliasInfo aliases = find_aliases(graph_);
   std::vector<std::unique_ptr<OpKernel>> kernels(graph_.nodes.size());

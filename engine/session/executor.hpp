@@ -29,6 +29,10 @@ class Executor {
   // No heap allocation: copies staged inputs in (device backends), executes the prepared
   // launches, synchronizes, copies staged outputs out.
   void run();
+  // run() with each step timed to its end (after synchronize): layer_ms[i] gets the
+  // milliseconds of layers()[i], 0 for steps that execute nothing. No heap allocation.
+  // Defined in profiling.cpp.
+  void run_profiled(std::span<double> layer_ms);
 
   const Graph& graph() const { return graph_; }  // after passes
   const Backend& backend() const { return *backend_; }

@@ -48,6 +48,7 @@ std::vector<TensorShape> Session::outputs() const {
 
 std::span<float> Session::input(std::size_t i) { return impl_->executor->input(i); }
 void Session::run() { impl_->executor->run(); }
+void Session::run_profiled(std::span<double> layer_ms) { impl_->executor->run_profiled(layer_ms); }
 std::span<const float> Session::output(std::size_t i) const { return impl_->executor->output(i); }
 std::vector<LayerInfo> Session::layers() const { return impl_->executor->layers(); }
 std::size_t Session::arena_bytes() const { return impl_->executor->plan().arena_bytes; }

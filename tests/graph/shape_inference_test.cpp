@@ -9,7 +9,7 @@ namespace {
 
 Node make(OpType op, Attributes attrs = {}) {
   Node n;
-  n.name = "n";
+  n.name.assign(1, 'n');  // not = "n": GCC 12 emits a false -Wrestrict there
   n.op = op;
   n.attrs = std::move(attrs);
   n.outputs = {"y"};

@@ -10,6 +10,14 @@
 
 namespace tarsier::test {
 
+// These tests check the runtime (passes, planner, session) over the scalar oracle; the SIMD
+// backends have their own tests against it (tests/backend_x86).
+inline SessionOptions ref_options() {
+  SessionOptions options;
+  options.backend = "ref";
+  return options;
+}
+
 // Writes `graph` as a .tsr file in a temp folder.
 inline std::filesystem::path save_graph(const TempDir& dir, const Graph& graph, const std::string& name) {
   Model m;

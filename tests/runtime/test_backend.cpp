@@ -75,7 +75,9 @@ TEST(Backend, MissingKernelWithoutFallbackNamesTheNode) {
 
 TEST(Backend, RegistryKnowsRefAndAuto) {
   EXPECT_EQ(create_backend("ref")->name(), "ref");
-  EXPECT_EQ(create_backend("auto")->name(), "ref");
+  // "auto" is the best backend this CPU supports (or TARSIER_ISA's choice): never unknown.
+  const std::string best(create_backend("auto")->name());
+  EXPECT_TRUE(best == "ref" || best == "avx2" || best == "avx512") << best;
   EXPECT_THROW(create_backend("nope"), Error);
   const auto names = available_backends();
   EXPECT_NE(std::find(names.begin(), names.end(), "ref"), names.end());

@@ -13,10 +13,12 @@
 namespace tarsier {
 
 struct SessionOptions {
-  // "ref" (scalar oracle) or "auto" (best available on this machine; = ref for now).
-  // An unknown name throws Error(InvalidArgument).
-  std::string backend = "ref";
-  int threads = 1;  // >= 1; the ref backend runs on one thread whatever this says
+  // "auto" (the best this CPU runs: avx512, avx2, else ref; the environment variable
+  // TARSIER_ISA=ref|avx2|avx512 forces the choice), or a backend by name: "avx512",
+  // "avx2", "ref" (the scalar oracle). An unknown name throws Error(InvalidArgument), one
+  // this CPU cannot run Error(UnsupportedModel).
+  std::string backend = "auto";
+  int threads = 1;  // >= 1; the SIMD backends use a oneTBB arena of this size, ref one thread
 };
 
 // Activation memory figures of a loaded session.
@@ -59,6 +61,10 @@ class Session {
   std::span<float> input(std::size_t i = 0);
   // Runs the network. Performs no heap allocation.
   void run();
+  // run() timing each layer for profiling: layer_ms (one entry per layers() entry) gets
+  // its milliseconds, 0 for steps that execute nothing (aliases, in-place concat). Waits
+  // for every layer to finish, so the total is a little above run()'s. No heap allocation.
+  void run_profiled(std::span<double> layer_ms);
   // Result of the last run(); valid until the next run().
   std::span<const float> output(std::size_t i = 0) const;
 

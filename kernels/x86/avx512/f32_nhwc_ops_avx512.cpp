@@ -1,0 +1,6 @@
+// The simple NHWC kernels (layout/nhwc_ops_impl.hpp) built with AVX-512 flags.
+#include "kernels/x86/layout/nhwc_ops_impl.hpp"
+
+namespace tarsier::x86 {
+const NhwcOps& nhwc_ops_avx512() { return kNhwcOps; }
+}  // namespace tarsier::x86

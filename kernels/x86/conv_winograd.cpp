@@ -69,20 +69,26 @@ std::size_t winograd_packed_floats(Isa isa, WinogradTile t, std::int64_t c_in, s
 void winograd_pack_weights(Isa isa, WinogradTile t, const float* w_oihw, std::int64_t c_in, std::int64_t c_out,
                            float* packed) {
   const int a = tile_edge(t) + 2, npos = a * a;
-  // U[pos] as c_in x c_out row-major, computed in double and rounded once.
+  // U[pos] as c_in x c_out row-major, computed in double and rounded once. Loops run ci
+  // outer, co inner so the writes into U are contiguous (this runs at model load).
+  double gm[6][3];
+  for (int i = 0; i < a; ++i)
+    for (int k = 0; k < 3; ++k) gm[i][k] = g_at(t, i, k);
   std::vector<float> u(static_cast<std::size_t>(npos * c_in * c_out));
-  for (std::int64_t co = 0; co < c_out; ++co)
-    for (std::int64_t ci = 0; ci < c_in; ++ci) {
+  const std::size_t pos_stride = static_cast<std::size_t>(c_in * c_out);
+  for (std::int64_t ci = 0; ci < c_in; ++ci)
+    for (std::int64_t co = 0; co < c_out; ++co) {
       const float* g = w_oihw + (co * c_in + ci) * 9;
       double gg[6][3] = {};  // G g
       for (int i = 0; i < a; ++i)
         for (int j = 0; j < 3; ++j)
-          for (int k = 0; k < 3; ++k) gg[i][j] += g_at(t, i, k) * static_cast<double>(g[k * 3 + j]);
+          for (int k = 0; k < 3; ++k) gg[i][j] += gm[i][k] * static_cast<double>(g[k * 3 + j]);
+      float* out = u.data() + static_cast<std::size_t>(ci * c_out + co);
       for (int i = 0; i < a; ++i)
         for (int j = 0; j < a; ++j) {
           double s = 0.0;  // (G g G^T)[i][j]
-          for (int k = 0; k < 3; ++k) s += gg[i][k] * g_at(t, j, k);
-          u[static_cast<std::size_t>(((i * a + j) * c_in + ci) * c_out + co)] = static_cast<float>(s);
+          for (int k = 0; k < 3; ++k) s += gg[i][k] * gm[j][k];
+          out[static_cast<std::size_t>(i * a + j) * pos_stride] = static_cast<float>(s);
         }
     }
   const std::size_t pos_floats = packed_b_floats(isa, c_in, c_out);

@@ -69,28 +69,39 @@ std::size_t winograd_packed_floats(Isa isa, WinogradTile t, std::int64_t c_in, s
 void winograd_pack_weights(Isa isa, WinogradTile t, const float* w_oihw, std::int64_t c_in, std::int64_t c_out,
                            float* packed) {
   const int a = tile_edge(t) + 2, npos = a * a;
-  // U[pos] as c_in x c_out row-major, computed in double and rounded once. Loops run ci
-  // outer, co inner so the writes into U are contiguous (this runs at model load).
+  // U[pos] as c_in x c_out row-major, computed in double and rounded once. This runs at
+  // model load, so it is written for speed: per input channel, the 3x3 filters of all output
+  // channels are gathered as rows of c_out values, and G g G^T is evaluated row-wise over
+  // c_out, so every inner loop is contiguous (vectorisable) and U is written in order.
   double gm[6][3];
   for (int i = 0; i < a; ++i)
     for (int k = 0; k < 3; ++k) gm[i][k] = g_at(t, i, k);
   std::vector<float> u(static_cast<std::size_t>(npos * c_in * c_out));
-  const std::size_t pos_stride = static_cast<std::size_t>(c_in * c_out);
-  for (std::int64_t ci = 0; ci < c_in; ++ci)
-    for (std::int64_t co = 0; co < c_out; ++co) {
-      const float* g = w_oihw + (co * c_in + ci) * 9;
-      double gg[6][3] = {};  // G g
-      for (int i = 0; i < a; ++i)
-        for (int j = 0; j < 3; ++j)
-          for (int k = 0; k < 3; ++k) gg[i][j] += gm[i][k] * static_cast<double>(g[k * 3 + j]);
-      float* out = u.data() + static_cast<std::size_t>(ci * c_out + co);
-      for (int i = 0; i < a; ++i)
-        for (int j = 0; j < a; ++j) {
-          double s = 0.0;  // (G g G^T)[i][j]
-          for (int k = 0; k < 3; ++k) s += gg[i][k] * gm[j][k];
-          out[static_cast<std::size_t>(i * a + j) * pos_stride] = static_cast<float>(s);
-        }
-    }
+  const auto co_n = static_cast<std::size_t>(c_out);
+  const std::size_t pos_stride = static_cast<std::size_t>(c_in) * co_n;
+  std::vector<double> g(9 * co_n), gg(static_cast<std::size_t>(a) * 3 * co_n), row(co_n);
+  for (std::int64_t ci = 0; ci < c_in; ++ci) {
+    for (std::size_t co = 0; co < co_n; ++co)
+      for (int k = 0; k < 9; ++k)
+        g[k * co_n + co] = static_cast<double>(w_oihw[(co * static_cast<std::size_t>(c_in) + ci) * 9 + k]);
+    for (int i = 0; i < a; ++i)  // gg = G g: gg[i][j] = sum_k G[i][k] g[k][j]
+      for (int j = 0; j < 3; ++j) {
+        double* dst = gg.data() + (i * 3 + j) * co_n;
+        const double* g0 = g.data() + (0 * 3 + j) * co_n;
+        const double* g1 = g.data() + (1 * 3 + j) * co_n;
+        const double* g2 = g.data() + (2 * 3 + j) * co_n;
+        for (std::size_t co = 0; co < co_n; ++co) dst[co] = gm[i][0] * g0[co] + gm[i][1] * g1[co] + gm[i][2] * g2[co];
+      }
+    for (int i = 0; i < a; ++i)  // U = gg G^T: U[i][j] = sum_k gg[i][k] G[j][k]
+      for (int j = 0; j < a; ++j) {
+        const double* r0 = gg.data() + (i * 3 + 0) * co_n;
+        const double* r1 = gg.data() + (i * 3 + 1) * co_n;
+        const double* r2 = gg.data() + (i * 3 + 2) * co_n;
+        float* out = u.data() + static_cast<std::size_t>(i * a + j) * pos_stride + static_cast<std::size_t>(ci) * co_n;
+        for (std::size_t co = 0; co < co_n; ++co)
+          out[co] = static_cast<float>(r0[co] * gm[j][0] + r1[co] * gm[j][1] + r2[co] * gm[j][2]);
+      }
+  }
   const std::size_t pos_floats = packed_b_floats(isa, c_in, c_out);
   for (int pos = 0; pos < npos; ++pos)
     pack_b(isa, u.data() + static_cast<std::size_t>(pos) * static_cast<std::size_t>(c_in * c_out), c_out, false,

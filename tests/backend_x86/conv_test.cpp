@@ -50,7 +50,8 @@ TEST_P(Conv, RandomShapesMatchRef) {
 
 TEST_P(Conv, Winograd3x3) {
   for (const auto& [c_in, c_out, h, w] : {std::array<std::int64_t, 4>{16, 16, 9, 11}, {3, 24, 14, 14},
-                                          {64, 32, 7, 7}, {33, 65, 10, 6}}) {
+                                          {64, 32, 7, 7}, {33, 65, 10, 6},
+                                          {32, 160, 7, 7} /* channel split across threads */}) {
     Builder b(static_cast<unsigned>(c_in * 7 + c_out));
     const auto x = b.input({1, c_in, h, w});
     const auto r = b.conv(x, c_out, 1, 1, 1, {0, 0, 0, 0});

@@ -132,6 +132,9 @@ TEST_P(Threads, OneAndTwoThreadsBitIdentical) {
   const auto q = b.conv(d, 40, 1, 1, 1, {0, 0, 0, 0});
   const auto u = b.conv_transpose(q, 8, 2, 2);
   const auto g = b.flatten(b.node(OpType::GlobalAveragePool, {q}));
+  // A deep 3x3 layer on a small image: one Winograd tile block, so threads split channels.
+  const auto deep = b.conv(b.pool(OpType::MaxPool, q, 2, 2, 0), 160, 3, 3, 1, {1, 1, 1, 1}, 1, 1, true, "", "relu");
+  b.output(deep);
   b.output(u);
   b.output(b.gemm(g, 50));
   const Outputs one = run_graph(b.graph(), make_x86(GetParam()), 1, 3);

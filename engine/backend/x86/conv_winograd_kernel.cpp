@@ -9,6 +9,7 @@
 // estimate whose constant was fitted to single-layer measurements on this machine (F4 best
 // down to 14x14 with 256 channels, F2 best at 7x7 with 512, GEMM never best for 3x3 s1).
 // TARSIER_X86_WINOGRAD=off|f2|f4 forces the choice (measurements, diagnosis).
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -28,12 +29,27 @@ class WinogradConv final : public X86Kernel {
     x86::winograd_pack_weights(isa_, tile, w, p.c_in, p.c_out, packed_);
     tiles_ = x86::winograd_tiles(tile, p);
     block_ = x86::winograd_tile_block(isa_, tile, p);
-    set_workspace(parallel_->chunk_count(tiles_, block_), x86::winograd_workspace_floats(isa_, tile, p));
+    // Deep layers have fewer tile blocks than threads (ResNet's 14x14 and 7x7 layers: one
+    // block): there the threads split the output channels instead, each streaming only its
+    // share of the transformed weights (the input transform is repeated per thread: cheap).
+    oc_align_ = x86::winograd_oc_align(isa_, p);
+    oc_units_ = (p.c_out + oc_align_ - 1) / oc_align_;
+    const std::int64_t tile_chunks = parallel_->chunk_count(tiles_, block_);
+    split_oc_ = tile_chunks < parallel_->threads() && parallel_->chunk_count(oc_units_, 1) > tile_chunks;
+    set_workspace(split_oc_ ? parallel_->chunk_count(oc_units_, 1) : tile_chunks,
+                  x86::winograd_workspace_floats(isa_, tile, p));
   }
 
   void run(const ExecArgs& a) const override {
     const float* bias = a.inputs.size() > 2 ? a.inputs[2] : nullptr;
     const float* residual = a.inputs.size() > 3 ? a.inputs[3] : nullptr;
+    if (split_oc_) {
+      parallel_->for_chunks(oc_units_, 1, [&](std::int64_t chunk, std::int64_t begin, std::int64_t end) {
+        x86::winograd_conv(isa_, tile_, p_, a.inputs[0], packed_, bias, residual, p_.c_out, a.outputs[0], ldy_,
+                           slice(a, chunk), 0, tiles_, begin * oc_align_, std::min(end * oc_align_, p_.c_out));
+      });
+      return;
+    }
     parallel_->for_chunks(tiles_, block_, [&](std::int64_t chunk, std::int64_t begin, std::int64_t end) {
       x86::winograd_conv(isa_, tile_, p_, a.inputs[0], packed_, bias, residual, p_.c_out, a.outputs[0], ldy_,
                          slice(a, chunk), begin, end);
@@ -44,6 +60,8 @@ class WinogradConv final : public X86Kernel {
   x86::WinogradTile tile_;
   kernels::Conv2dParams p_;
   std::int64_t ldy_, tiles_ = 0, block_ = 1;
+  std::int64_t oc_align_ = 1, oc_units_ = 1;
+  bool split_oc_ = false;
   float* packed_ = nullptr;
 };
 

@@ -29,13 +29,16 @@ class WinogradConv final : public X86Kernel {
     x86::winograd_pack_weights(isa_, tile, w, p.c_in, p.c_out, packed_);
     tiles_ = x86::winograd_tiles(tile, p);
     block_ = x86::winograd_tile_block(isa_, tile, p);
-    // Deep layers have fewer tile blocks than threads (ResNet's 14x14 and 7x7 layers: one
-    // block): there the threads split the output channels instead, each streaming only its
-    // share of the transformed weights (the input transform is repeated per thread: cheap).
+    // Threads split the tiles (any split gives bit-identical results) when each gets a fair
+    // share of them; deep layers with few tiles (ResNet's 14x14 and 7x7 layers) split the
+    // output channels instead, so each thread streams only its share of the transformed
+    // weights (the input transform is then repeated per thread: cheap).
     oc_align_ = x86::winograd_oc_align(isa_, p);
     oc_units_ = (p.c_out + oc_align_ - 1) / oc_align_;
-    const std::int64_t tile_chunks = parallel_->chunk_count(tiles_, block_);
-    split_oc_ = tile_chunks < parallel_->threads() && parallel_->chunk_count(oc_units_, 1) > tile_chunks;
+    const std::int64_t threads = parallel_->threads();
+    split_oc_ = threads > 1 && tiles_ < kMinTilesPerThread * threads && oc_units_ >= threads;
+    tile_grain_ = threads > 1 ? 1 : block_;
+    const std::int64_t tile_chunks = parallel_->chunk_count(tiles_, tile_grain_);
     set_workspace(split_oc_ ? parallel_->chunk_count(oc_units_, 1) : tile_chunks,
                   x86::winograd_workspace_floats(isa_, tile, p));
   }
@@ -50,7 +53,7 @@ class WinogradConv final : public X86Kernel {
       });
       return;
     }
-    parallel_->for_chunks(tiles_, block_, [&](std::int64_t chunk, std::int64_t begin, std::int64_t end) {
+    parallel_->for_chunks(tiles_, tile_grain_, [&](std::int64_t chunk, std::int64_t begin, std::int64_t end) {
       x86::winograd_conv(isa_, tile_, p_, a.inputs[0], packed_, bias, residual, p_.c_out, a.outputs[0], ldy_,
                          slice(a, chunk), begin, end);
     });
@@ -60,7 +63,8 @@ class WinogradConv final : public X86Kernel {
   x86::WinogradTile tile_;
   kernels::Conv2dParams p_;
   std::int64_t ldy_, tiles_ = 0, block_ = 1;
-  std::int64_t oc_align_ = 1, oc_units_ = 1;
+  static constexpr std::int64_t kMinTilesPerThread = 16;
+  std::int64_t oc_align_ = 1, oc_units_ = 1, tile_grain_ = 1;
   bool split_oc_ = false;
   float* packed_ = nullptr;
 };

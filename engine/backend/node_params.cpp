@@ -26,6 +26,28 @@ std::vector<std::int64_t> ints(const Node& node, std::string_view key, std::size
   return v;
 }
 
+// The window geometry Conv and ConvTranspose share (their param structs name it alike).
+template <class Params>
+Params conv_geometry(const Node& node, const Graph& graph) {
+  const Shape& x = rank4(node, graph, node.input(0));
+  const Shape& w = rank4(node, graph, node.input(1));
+  const Shape& y = rank4(node, graph, node.outputs.at(0));
+  const auto k = ints(node, "kernel_shape", 2, {w[2], w[3]});
+  const auto s = ints(node, "strides", 2, {1, 1});
+  const auto p = ints(node, "pads", 4, {0, 0, 0, 0});
+  const auto d = ints(node, "dilations", 2, {1, 1});
+  Params c;
+  c.n = x[0], c.c_in = x[1], c.h_in = x[2], c.w_in = x[3];
+  c.c_out = y[1], c.h_out = y[2], c.w_out = y[3];
+  c.kernel_h = k[0], c.kernel_w = k[1];
+  c.stride_h = s[0], c.stride_w = s[1];
+  c.pad_top = p[0], c.pad_left = p[1], c.pad_bottom = p[2], c.pad_right = p[3];
+  c.dilation_h = d[0], c.dilation_w = d[1];
+  c.groups = node.attrs.get_int("group", 1);
+  c.epilogue = epilogue_from_attrs(node);
+  return c;
+}
+
 }  // namespace
 
 std::string describe(const Node& node) { return std::string(op_name(node.op)) + " node '" + node.name + "'"; }
@@ -50,45 +72,34 @@ kernels::Epilogue epilogue_from_attrs(const Node& node) {
   return e;
 }
 
+std::optional<kernels::Epilogue> activation_op_epilogue(const Node& node) {
+  using kernels::Activation;
+  kernels::Epilogue e;
+  switch (node.op) {
+    case OpType::Relu: e.act = Activation::Relu; break;
+    case OpType::Sigmoid: e.act = Activation::Sigmoid; break;
+    case OpType::LeakyRelu:
+      e.act = Activation::LeakyRelu;
+      e.alpha = static_cast<float>(node.attrs.get_float("alpha", 0.01));
+      break;
+    case OpType::Clip:
+      e.act = Activation::Clip;
+      e.clip_min = static_cast<float>(node.attrs.get_float("min", -std::numeric_limits<double>::infinity()));
+      e.clip_max = static_cast<float>(node.attrs.get_float("max", std::numeric_limits<double>::infinity()));
+      break;
+    default: return std::nullopt;
+  }
+  return e;
+}
+
 kernels::Conv2dParams conv2d_params(const Node& node, const Graph& graph) {
-  const Shape& x = rank4(node, graph, node.input(0));
-  const Shape& w = rank4(node, graph, node.input(1));
-  const Shape& y = rank4(node, graph, node.outputs.at(0));
-  const auto k = ints(node, "kernel_shape", 2, {w[2], w[3]});
-  const auto s = ints(node, "strides", 2, {1, 1});
-  const auto p = ints(node, "pads", 4, {0, 0, 0, 0});
-  const auto d = ints(node, "dilations", 2, {1, 1});
-  kernels::Conv2dParams c;
-  c.n = x[0], c.c_in = x[1], c.h_in = x[2], c.w_in = x[3];
-  c.c_out = y[1], c.h_out = y[2], c.w_out = y[3];
-  c.kernel_h = k[0], c.kernel_w = k[1];
-  c.stride_h = s[0], c.stride_w = s[1];
-  c.pad_top = p[0], c.pad_left = p[1], c.pad_bottom = p[2], c.pad_right = p[3];
-  c.dilation_h = d[0], c.dilation_w = d[1];
-  c.groups = node.attrs.get_int("group", 1);
-  c.epilogue = epilogue_from_attrs(node);
-  return c;
+  return conv_geometry<kernels::Conv2dParams>(node, graph);
 }
 
 kernels::ConvTranspose2dParams conv_transpose2d_params(const Node& node, const Graph& graph) {
-  const Shape& x = rank4(node, graph, node.input(0));
-  const Shape& w = rank4(node, graph, node.input(1));
-  const Shape& y = rank4(node, graph, node.outputs.at(0));
-  const auto k = ints(node, "kernel_shape", 2, {w[2], w[3]});
-  const auto s = ints(node, "strides", 2, {1, 1});
-  const auto p = ints(node, "pads", 4, {0, 0, 0, 0});
-  const auto d = ints(node, "dilations", 2, {1, 1});
+  auto c = conv_geometry<kernels::ConvTranspose2dParams>(node, graph);
   const auto op = ints(node, "output_padding", 2, {0, 0});
-  kernels::ConvTranspose2dParams c;
-  c.n = x[0], c.c_in = x[1], c.h_in = x[2], c.w_in = x[3];
-  c.c_out = y[1], c.h_out = y[2], c.w_out = y[3];
-  c.kernel_h = k[0], c.kernel_w = k[1];
-  c.stride_h = s[0], c.stride_w = s[1];
-  c.pad_top = p[0], c.pad_left = p[1], c.pad_bottom = p[2], c.pad_right = p[3];
-  c.dilation_h = d[0], c.dilation_w = d[1];
   c.output_padding_h = op[0], c.output_padding_w = op[1];
-  c.groups = node.attrs.get_int("group", 1);
-  c.epilogue = epilogue_from_attrs(node);
   return c;
 }
 

@@ -3,6 +3,8 @@
 // (kernels/common). Shared by every backend so that all of them read a node alike.
 // Throw Error(UnsupportedModel) naming the node for what no kernel handles (e.g. a
 // Conv that is not 2-D).
+#include <optional>
+
 #include "graph/graph.hpp"
 #include "kernels/common/conv_params.hpp"
 #include "kernels/common/epilogue.hpp"
@@ -13,6 +15,9 @@
 namespace tarsier {
 
 kernels::Epilogue epilogue_from_attrs(const Node& node);
+// The epilogue a standalone activation node (Relu, Clip, LeakyRelu, Sigmoid) applies;
+// nullopt for any other op.
+std::optional<kernels::Epilogue> activation_op_epilogue(const Node& node);
 kernels::Conv2dParams conv2d_params(const Node& node, const Graph& graph);
 kernels::ConvTranspose2dParams conv_transpose2d_params(const Node& node, const Graph& graph);
 kernels::Pool2dParams pool2d_params(const Node& node, const Graph& graph);

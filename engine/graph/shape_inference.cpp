@@ -74,26 +74,38 @@ Shape broadcast(const Checker& c, const Shape& a, const Shape& b) {
   return out;
 }
 
+// Checked attributes and operand shapes that Conv and ConvTranspose share.
+struct ConvWindow {
+  Shape x, w;
+  std::vector<std::int64_t> k, s, p, d;
+  std::int64_t g = 1;
+};
+
+ConvWindow conv_window(const Checker& c, const Node& n, std::span<const Shape> in) {
+  ConvWindow cw{in[0], in[1], {}, {}, {}, {}, 1};
+  c.rank(cw.x, 4, "input");
+  c.rank(cw.w, 4, "weight");
+  check_dims(c, cw.x, "input");
+  check_dims(c, cw.w, "weight");
+  cw.k = c.ints("kernel_shape", 2, 1);
+  cw.s = c.ints("strides", 2, 1);
+  cw.p = c.ints("pads", 4, 0);
+  cw.d = c.ints("dilations", 2, 1);
+  cw.g = n.attrs.get_int("group");
+  c.require(cw.g >= 1 && cw.g < kMaxDim, "group must be in 1.." + std::to_string(kMaxDim - 1));
+  c.require(cw.w[2] == cw.k[0] && cw.w[3] == cw.k[1],
+            "kernel_shape disagrees with weight shape " + shape_to_string(cw.w));
+  check_epilogue(c, n.attrs);
+  return cw;
+}
+
 Shape conv(const Checker& c, const Node& n, std::span<const Shape> in) {
-  const Shape& x = in[0];
-  const Shape& w = in[1];
-  c.rank(x, 4, "input");
-  c.rank(w, 4, "weight");
-  check_dims(c, x, "input");
-  check_dims(c, w, "weight");
-  const auto k = c.ints("kernel_shape", 2, 1);
-  const auto s = c.ints("strides", 2, 1);
-  const auto p = c.ints("pads", 4, 0);
-  const auto d = c.ints("dilations", 2, 1);
-  const std::int64_t g = n.attrs.get_int("group");
-  c.require(g >= 1 && g < kMaxDim, "group must be in 1.." + std::to_string(kMaxDim - 1));
-  c.require(w[2] == k[0] && w[3] == k[1], "kernel_shape disagrees with weight shape " + shape_to_string(w));
+  const auto [x, w, k, s, p, d, g] = conv_window(c, n, in);
   c.require(x[1] == w[1] * g, "input has " + std::to_string(x[1]) + " channels but weight " + shape_to_string(w) +
                                   " with group " + std::to_string(g) + " expects " + std::to_string(w[1] * g));
   c.require(w[0] % g == 0, "output channels not divisible by group");
   if (!in[2].empty()) c.require(in[2] == Shape{w[0]}, "bias shape " + shape_to_string(in[2]) + " should be [" +
                                                           std::to_string(w[0]) + "]");
-  check_epilogue(c, n.attrs);
   Shape out{x[0], w[0], window_output(c, x[2], p[0] + p[2], d[0], k[0], s[0], false, p[0]),
             window_output(c, x[3], p[1] + p[3], d[1], k[1], s[1], false, p[1])};
   if (in.size() > 3 && !in[3].empty())
@@ -103,20 +115,8 @@ Shape conv(const Checker& c, const Node& n, std::span<const Shape> in) {
 }
 
 Shape conv_transpose(const Checker& c, const Node& n, std::span<const Shape> in) {
-  const Shape& x = in[0];
-  const Shape& w = in[1];
-  c.rank(x, 4, "input");
-  c.rank(w, 4, "weight");
-  check_dims(c, x, "input");
-  check_dims(c, w, "weight");
-  const auto k = c.ints("kernel_shape", 2, 1);
-  const auto s = c.ints("strides", 2, 1);
-  const auto p = c.ints("pads", 4, 0);
-  const auto d = c.ints("dilations", 2, 1);
+  const auto [x, w, k, s, p, d, g] = conv_window(c, n, in);
   const auto op = c.ints("output_padding", 2, 0);
-  const std::int64_t g = n.attrs.get_int("group");
-  c.require(g >= 1 && g < kMaxDim, "group must be in 1.." + std::to_string(kMaxDim - 1));
-  c.require(w[2] == k[0] && w[3] == k[1], "kernel_shape disagrees with weight shape " + shape_to_string(w));
   c.require(x[1] == w[0] && w[0] % g == 0, "input channels " + std::to_string(x[1]) +
                                                " do not match weight " + shape_to_string(w));
   c.require(op[0] < std::max(s[0], d[0]) && op[1] < std::max(s[1], d[1]),
@@ -124,7 +124,6 @@ Shape conv_transpose(const Checker& c, const Node& n, std::span<const Shape> in)
   const std::int64_t c_out = w[1] * g;
   if (!in[2].empty()) c.require(in[2] == Shape{c_out}, "bias shape " + shape_to_string(in[2]) + " should be [" +
                                                            std::to_string(c_out) + "]");
-  check_epilogue(c, n.attrs);
   const std::int64_t h = (x[2] - 1) * s[0] - p[0] - p[2] + d[0] * (k[0] - 1) + op[0] + 1;
   const std::int64_t wd = (x[3] - 1) * s[1] - p[1] - p[3] + d[1] * (k[1] - 1) + op[1] + 1;
   c.require(h >= 1 && wd >= 1, "output would be empty");

@@ -59,23 +59,9 @@ const ConstTensor& constant_input(const Node& node, const Graph& graph, std::siz
 }  // namespace
 
 std::unique_ptr<OpKernel> make_activation(const Node& node, const Graph& graph, const KernelContext&) {
-  using kernels::Activation;
-  kernels::Epilogue e;
-  switch (node.op) {
-    case OpType::Relu: e.act = Activation::Relu; break;
-    case OpType::Sigmoid: e.act = Activation::Sigmoid; break;
-    case OpType::LeakyRelu:
-      e.act = Activation::LeakyRelu;
-      e.alpha = static_cast<float>(node.attrs.get_float("alpha", 0.01));
-      break;
-    case OpType::Clip:
-      e.act = Activation::Clip;
-      e.clip_min = static_cast<float>(node.attrs.get_float("min", -std::numeric_limits<double>::infinity()));
-      e.clip_max = static_cast<float>(node.attrs.get_float("max", std::numeric_limits<double>::infinity()));
-      break;
-    default: return nullptr;
-  }
-  return std::make_unique<ActivationKernel>(e, element_count(graph.shape_of(node.outputs.at(0))));
+  const auto e = activation_op_epilogue(node);
+  if (!e) return nullptr;
+  return std::make_unique<ActivationKernel>(*e, element_count(graph.shape_of(node.outputs.at(0))));
 }
 
 std::unique_ptr<OpKernel> make_binary(const Node& node, const Graph& graph, const KernelContext&) {

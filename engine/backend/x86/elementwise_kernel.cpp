@@ -103,24 +103,10 @@ std::optional<x86::Operand> operand_kind(const Shape& s, const Shape& y, const V
 }  // namespace
 
 std::unique_ptr<OpKernel> make_activation(const Node& node, const Graph& graph, const Context& ctx) {
-  using kernels::Activation;
-  kernels::Epilogue e;
-  switch (node.op) {
-    case OpType::Relu: e.act = Activation::Relu; break;
-    case OpType::Sigmoid: e.act = Activation::Sigmoid; break;
-    case OpType::LeakyRelu:
-      e.act = Activation::LeakyRelu;
-      e.alpha = static_cast<float>(node.attrs.get_float("alpha", 0.01));
-      break;
-    case OpType::Clip:
-      e.act = Activation::Clip;
-      e.clip_min = static_cast<float>(node.attrs.get_float("min", -std::numeric_limits<double>::infinity()));
-      e.clip_max = static_cast<float>(node.attrs.get_float("max", std::numeric_limits<double>::infinity()));
-      break;
-    default: return nullptr;
-  }
+  const auto e = activation_op_epilogue(node);
+  if (!e) return nullptr;
   if (graph.is_constant(node.input(0))) return nullptr;
-  return std::make_unique<ActivationKernel>(ctx, e, view_of(graph.shape_of(node.outputs.at(0))),
+  return std::make_unique<ActivationKernel>(ctx, *e, view_of(graph.shape_of(node.outputs.at(0))),
                                       out_pixel_stride(node, graph));
 }
 

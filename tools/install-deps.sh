@@ -11,7 +11,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   clang libclang-rt-14-dev \
   libprotobuf-dev protobuf-compiler libonnx-dev \
   nlohmann-json3-dev libcli11-dev \
-  libjpeg62-turbo-dev libpng-dev zlib1g-dev libssl-dev \
+  libjpeg62-turbo-dev libpng-dev zlib1g-dev libdeflate-dev libssl-dev \
   libeigen3-dev libopenblas-dev libtbb-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3 python3-numpy python3-torch python3-torchvision python3-onnx \

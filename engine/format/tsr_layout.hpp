@@ -51,7 +51,7 @@ inline void store_u64(std::span<std::byte> b, std::size_t at, std::uint64_t v) {
   for (std::size_t i = 0; i < 8; ++i) b[at + i] = static_cast<std::byte>(v >> (8 * i));
 }
 
-// CRC-32 (zlib) of `bytes`, continuing from `crc`.
+// CRC-32 (the zlib/gzip polynomial; computed by libdeflate) of `bytes`, continuing from `crc`.
 std::uint32_t crc32_of(std::span<const std::byte> bytes, std::uint32_t crc = 0);
 
 // The header checksum covers the preamble except the checksum field itself, then the

@@ -95,7 +95,7 @@ class Backend {
   virtual void synchronize() const {}
 };
 
-// Host memory aligned to `alignment` bytes (a power of two); owns its storage.
+// Host memory aligned to `alignment` bytes (a power of two), zero-filled; owns its storage.
 class HostBuffer final : public Buffer {
  public:
   explicit HostBuffer(std::size_t bytes, std::size_t alignment = 64);
@@ -103,7 +103,10 @@ class HostBuffer final : public Buffer {
   std::size_t size() const override { return size_; }
 
  private:
-  std::unique_ptr<std::byte[]> storage_;
+  struct Free {
+    void operator()(void* p) const;
+  };
+  std::unique_ptr<std::byte, Free> storage_;
   std::byte* data_ = nullptr;
   std::size_t size_ = 0;
 };

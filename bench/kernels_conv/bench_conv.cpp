@@ -1,9 +1,11 @@
-// 3x3 stride-1 convolutions on NHWC, one thread: Winograd F(2x2) / F(4x4) against im2col +
-// GEMM (the same x86::gemm on k = 9 * c_in), with GFLOP/s counted as the direct convolution's
-// 2 * c_out * c_in * 9 * h_out * w_out over thread CPU time, and the fraction of this core's
-// measured FMA peak. Also depthwise 3x3, max pooling and bilinear resize throughput.
-// Pin it and compare within one run; other processes share the cores:
-//   taskset -c 1 ./bench_conv --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+// 3x3 stride-1 convolutions on NHWC, one thread: Winograd F(2x2) / F(4x4)
+// against im2col + GEMM (the same x86::gemm on k = 9 * c_in), with GFLOP/s
+// counted as the direct convolution's 2 * c_out * c_in * 9 * h_out * w_out over
+// thread CPU time, and the fraction of this core's measured FMA peak. Also
+// depthwise 3x3, max pooling and bilinear resize throughput. Pin it and compare
+// within one run; other processes share the cores:
+//   taskset -c 1 ./bench_conv --benchmark_repetitions=5
+//   --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 #include <time.h>
 
@@ -33,9 +35,9 @@ struct Layer {
 };
 
 constexpr Layer kLayers[] = {
-    {"resnet18_56x56x64", 64, 64, 56, 56},      {"resnet18_28x28x128", 128, 128, 28, 28},
-    {"resnet18_14x14x256", 256, 256, 14, 14},   {"resnet18_7x7x512", 512, 512, 7, 7},
-    {"unet64_256x256x64", 64, 64, 256, 256},    {"unet64_128x128x128", 128, 128, 128, 128},
+    {"resnet18_56x56x64", 64, 64, 56, 56},         {"resnet18_28x28x128", 128, 128, 28, 28},
+    {"resnet18_14x14x256", 256, 256, 14, 14},      {"resnet18_7x7x512", 512, 512, 7, 7},
+    {"unet64_256x256x64", 64, 64, 256, 256},       {"unet64_128x128x128", 128, 128, 128, 128},
     {"unet64_256x256_128to64", 128, 64, 256, 256},
 };
 
@@ -71,28 +73,30 @@ void report(benchmark::State& state, double flops, double secs, double peak) {
   state.counters["peak_frac"] = gflops / peak;
 }
 
-void bm_winograd(benchmark::State& state, Isa isa, WinogradTile t, Layer l, double peak) {
+void bm_winograd(benchmark::State& state, Isa isa, WinogradTile t, x86::WinogradWeights mode, Layer l, double peak) {
   const Conv2dParams p = params(l);
-  AlignedBuffer x(static_cast<std::size_t>(p.h_in * p.w_in * p.c_in)), w(static_cast<std::size_t>(p.c_out * p.c_in * 9)),
-      bias(static_cast<std::size_t>(p.c_out)), y(static_cast<std::size_t>(p.h_out * p.w_out * p.c_out));
+  AlignedBuffer x(static_cast<std::size_t>(p.h_in * p.w_in * p.c_in)),
+      w(static_cast<std::size_t>(p.c_out * p.c_in * 9)), bias(static_cast<std::size_t>(p.c_out)),
+      y(static_cast<std::size_t>(p.h_out * p.w_out * p.c_out));
   fill_random(x, 1);
   fill_random(w, 2);
   fill_random(bias, 3);
-  AlignedBuffer packed(x86::winograd_packed_floats(isa, t, p.c_in, p.c_out));
-  x86::winograd_pack_weights(isa, t, w.data(), p.c_in, p.c_out, packed.data());
-  AlignedBuffer ws(x86::winograd_workspace_floats(isa, t, p));
+  AlignedBuffer packed(x86::winograd_weight_floats(isa, t, mode, p.c_in, p.c_out));
+  x86::winograd_prepare_weights(isa, t, mode, w.data(), p.c_in, p.c_out, packed.data());
+  AlignedBuffer ws(x86::winograd_workspace_floats(isa, t, p, mode));
   const std::int64_t tiles = x86::winograd_tiles(t, p);
   const double t0 = thread_cpu_seconds();
   for (auto _ : state) {
     x86::winograd_conv(isa, t, p, x.data(), packed.data(), bias.data(), nullptr, 0, y.data(), p.c_out, ws.data(), 0,
-                       tiles);
+                       tiles, 0, -1, mode);
     benchmark::ClobberMemory();
   }
   report(state, direct_flops(p), thread_cpu_seconds() - t0, peak);
   state.counters["block"] = static_cast<double>(x86::winograd_tile_block(isa, t, p));
 }
 
-// NHWC im2col: row (oh, ow) = the 3x3 x c_in window, zeros in the padding; then one GEMM.
+// NHWC im2col: row (oh, ow) = the 3x3 x c_in window, zeros in the padding; then
+// one GEMM.
 void im2col(const Conv2dParams& p, const float* x, float* a) {
   const std::int64_t k = 9 * p.c_in;
   for (std::int64_t oh = 0; oh < p.h_out; ++oh)
@@ -146,7 +150,8 @@ void bm_dwconv(benchmark::State& state, Isa isa, std::int64_t c, std::int64_t h,
   p.epilogue.clip_min = 0.0f;
   p.epilogue.clip_max = 6.0f;
   AlignedBuffer x(static_cast<std::size_t>(h * h * c)), w(static_cast<std::size_t>(9 * c)),
-      bias(static_cast<std::size_t>(c)), y(static_cast<std::size_t>(p.h_out * p.w_out * c + 256)), packed(static_cast<std::size_t>(9 * c));
+      bias(static_cast<std::size_t>(c)), y(static_cast<std::size_t>(p.h_out * p.w_out * c + 256)),
+      packed(static_cast<std::size_t>(9 * c));
   fill_random(x, 1);
   fill_random(w, 2);
   x86::dwconv_pack_weights(p, w.data(), packed.data());
@@ -156,27 +161,38 @@ void bm_dwconv(benchmark::State& state, Isa isa, std::int64_t c, std::int64_t h,
     benchmark::ClobberMemory();
   }
   const double secs = thread_cpu_seconds() - t0;
-  state.counters["GB/s"] = static_cast<double>(x.size() + y.size()) * 4.0 * static_cast<double>(state.iterations()) / secs * 1e-9;
+  state.counters["GB/s"] =
+      static_cast<double>(x.size() + y.size()) * 4.0 * static_cast<double>(state.iterations()) / secs * 1e-9;
 }
 
 void register_all() {
   for (Isa isa : {Isa::Avx2, Isa::Avx512}) {
     if (!x86::has_isa(isa)) continue;
-    const double peak = isa == Isa::Avx512 ? tarsier::bench::peak_gflops_avx512(10) : tarsier::bench::peak_gflops_avx2(10);
+    const double peak =
+        isa == Isa::Avx512 ? tarsier::bench::peak_gflops_avx512(10) : tarsier::bench::peak_gflops_avx2(10);
     const std::string in = x86::isa_name(isa);
     for (const Layer& l : kLayers) {
-      benchmark::RegisterBenchmark(("conv3x3/" + in + "/" + l.name + "/winograd_f4").c_str(), bm_winograd, isa,
-                                   WinogradTile::F4x4, l, peak)->Unit(benchmark::kMillisecond);
-      benchmark::RegisterBenchmark(("conv3x3/" + in + "/" + l.name + "/winograd_f2").c_str(), bm_winograd, isa,
-                                   WinogradTile::F2x2, l, peak)->Unit(benchmark::kMillisecond);
+      for (const auto mode : {x86::WinogradWeights::Stored, x86::WinogradWeights::Streamed}) {
+        const std::string suffix = mode == x86::WinogradWeights::Streamed ? "_streamed" : "";
+        benchmark::RegisterBenchmark(("conv3x3/" + in + "/" + l.name + "/winograd_f4" + suffix).c_str(), bm_winograd,
+                                     isa, WinogradTile::F4x4, mode, l, peak)
+            ->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark(("conv3x3/" + in + "/" + l.name + "/winograd_f2" + suffix).c_str(), bm_winograd,
+                                     isa, WinogradTile::F2x2, mode, l, peak)
+            ->Unit(benchmark::kMillisecond);
+      }
       benchmark::RegisterBenchmark(("conv3x3/" + in + "/" + l.name + "/im2col_gemm").c_str(), bm_im2col_gemm, isa, l,
-                                   peak)->Unit(benchmark::kMillisecond);
+                                   peak)
+          ->Unit(benchmark::kMillisecond);
     }
     for (std::int64_t stride : {1, 2})
       benchmark::RegisterBenchmark(("dwconv3x3/" + in + "/112x112x96/s" + std::to_string(stride)).c_str(), bm_dwconv,
-                                   isa, 96, 112, stride)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("dwconv3x3/" + in + "/28x28x96/s1").c_str(), bm_dwconv, isa, 96, 28, 1)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("dwconv3x3/" + in + "/28x28x1024/s1").c_str(), bm_dwconv, isa, 1024, 28, 1)->Unit(benchmark::kMicrosecond);
+                                   isa, 96, 112, stride)
+          ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("dwconv3x3/" + in + "/28x28x96/s1").c_str(), bm_dwconv, isa, 96, 28, 1)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("dwconv3x3/" + in + "/28x28x1024/s1").c_str(), bm_dwconv, isa, 1024, 28, 1)
+        ->Unit(benchmark::kMicrosecond);
   }
 }
 

@@ -1,5 +1,5 @@
-// Winograd 3x3: weight transform and packing, sizes, block choice; the per-ISA code does the
-// rest (conv/winograd_impl.hpp).
+// Winograd 3x3: weight transform and packing, sizes, block choice; the per-ISA
+// code does the rest (conv/winograd_impl.hpp).
 #include <algorithm>
 #include <array>
 #include <vector>
@@ -14,8 +14,10 @@ namespace {
 int tile_edge(WinogradTile t) { return t == WinogradTile::F2x2 ? 2 : 4; }
 int positions(WinogradTile t) { return (tile_edge(t) + 2) * (tile_edge(t) + 2); }
 
-// G of F(m x m, 3 x 3) (rows = m + 2), matching B^T and A^T in conv/winograd_impl.hpp.
-constexpr std::array<std::array<double, 3>, 4> kG2{{{1.0, 0.0, 0.0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0.0, 0.0, 1.0}}};
+// G of F(m x m, 3 x 3) (rows = m + 2), matching B^T and A^T in
+// conv/winograd_impl.hpp.
+constexpr std::array<std::array<double, 3>, 4> kG2{
+    {{1.0, 0.0, 0.0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0.0, 0.0, 1.0}}};
 constexpr std::array<std::array<double, 3>, 6> kG4{{{1.0 / 4, 0.0, 0.0},
                                                     {-1.0 / 6, -1.0 / 6, -1.0 / 6},
                                                     {-1.0 / 6, 1.0 / 6, -1.0 / 6},
@@ -44,23 +46,89 @@ std::int64_t winograd_tiles(WinogradTile t, const kernels::Conv2dParams& p) {
 }
 
 std::int64_t winograd_tile_block(Isa isa, WinogradTile t, const kernels::Conv2dParams& p) {
-  // V and M of one block (positions x tiles x (c_in + c_out) floats) should stay near L2
-  // (1 MiB on Zen 4/5) while the packed U streams through once per block; more tiles per block
-  // amortise that stream. Measured on ResNet18/U-Net layers (AVX-512, 1 thread): budgets of
-  // 256 KiB .. 2 MiB are within noise except 14x14x256, which gains 20% from 512 KiB to
-  // 1 MiB. Whole microkernel row blocks avoid short GEMM tiles.
+  // V and M of one block (positions x tiles x (c_in + c_out) floats) should
+  // stay near L2 (1 MiB on Zen 4/5) while the packed U streams through once per
+  // block; more tiles per block amortise that stream. Measured on
+  // ResNet18/U-Net layers (AVX-512, 1 thread): budgets of 256 KiB .. 2 MiB are
+  // within noise except 14x14x256, which gains 20% from 512 KiB to 1 MiB. Whole
+  // microkernel row blocks avoid short GEMM tiles.
   const std::int64_t mr = gemm_mr(isa, p.c_out);
   const std::int64_t per_tile_bytes = positions(t) * (p.c_in + p.c_out) * 4;
   std::int64_t block = (std::int64_t{1} << 20) / std::max<std::int64_t>(per_tile_bytes, 1);
   block = std::clamp<std::int64_t>(block / mr * mr, mr, 8 * mr);
-  // Streaming U twice for a few leftover tiles costs more than spilling L2 a little
-  // (14x14x256, 16 tiles: one block of 16 is 25% faster than 12 + 4).
+  // Streaming U twice for a few leftover tiles costs more than spilling L2 a
+  // little (14x14x256, 16 tiles: one block of 16 is 25% faster than 12 + 4).
   const std::int64_t tiles = winograd_tiles(t, p);
   if (tiles <= 2 * block) block = tiles;
   return std::max<std::int64_t>(1, block);
 }
 
-std::int64_t winograd_oc_align(Isa isa, const kernels::Conv2dParams& p) { return gemm_nr(isa, p.c_out); }
+namespace {
+
+// Streamed U is built for kStreamChunk output channels (a whole number of GEMM panels on
+// every tile shape; the input transform is repeated c_out / 64 times) by kc input channels,
+// sized so that this slice of U (positions x kc x 64 floats) stays around kStreamSliceBytes,
+// in L2 while its GEMMs read it.
+constexpr std::int64_t kStreamChunk = 64;
+constexpr std::int64_t kStreamSliceBytes = 768 * 1024;
+// Streamed tile blocks are larger than stored ones (U is rebuilt per block): the transformed
+// input of a block may take this much.
+constexpr std::int64_t kStreamBlockBytes = 2 * 1024 * 1024;
+
+std::int64_t stream_chunk(const kernels::Conv2dParams& p) { return std::min(kStreamChunk, p.c_out); }
+
+std::int64_t stream_kc(WinogradTile t, const kernels::Conv2dParams& p) {
+  const std::int64_t kc = kStreamSliceBytes / (positions(t) * kStreamChunk * 4) / 16 * 16;
+  return std::min(std::max<std::int64_t>(kc, 16), p.c_in);
+}
+
+}  // namespace
+
+std::int64_t winograd_stream_block(Isa isa, WinogradTile t, const kernels::Conv2dParams& p) {
+  const std::int64_t mr = gemm_mr(isa, stream_chunk(p));
+  const std::int64_t tiles = winograd_tiles(t, p);
+  std::int64_t block = kStreamBlockBytes / std::max<std::int64_t>(positions(t) * p.c_in * 4, 1) / mr * mr;
+  block = std::max(block, mr);
+  return tiles <= 2 * block ? std::max<std::int64_t>(tiles, 1) : block;
+}
+
+std::int64_t winograd_oc_align(Isa isa, const kernels::Conv2dParams& p, WinogradWeights mode) {
+  return mode == WinogradWeights::Streamed ? stream_chunk(p) : gemm_nr(isa, p.c_out);
+}
+
+std::size_t winograd_weight_floats(Isa isa, WinogradTile t, WinogradWeights mode, std::int64_t c_in,
+                                   std::int64_t c_out) {
+  if (mode == WinogradWeights::Streamed)
+    return static_cast<std::size_t>(9 * c_in *
+                                    ((c_out + conv::kStreamLanes - 1) / conv::kStreamLanes * conv::kStreamLanes));
+  return winograd_packed_floats(isa, t, c_in, c_out);
+}
+
+void winograd_prepare_weights(Isa isa, WinogradTile t, WinogradWeights mode, const float* w_oihw, std::int64_t c_in,
+                              std::int64_t c_out, float* out) {
+  if (mode == WinogradWeights::Stored) {
+    winograd_pack_weights(isa, t, w_oihw, c_in, c_out, out);
+    return;
+  }
+  // Per chunk of kStreamChunk output channels one contiguous block, ordered as
+  // the run-time transform reads it: [c_in][groups of 16 output channels][9
+  // taps][16], zero-padded to whole groups. The transform then streams each
+  // chunk strictly sequentially (with [c_in][9][c_out] rows it ran at a third
+  // of the bandwidth).
+  const std::int64_t chunk = std::min(kStreamChunk, c_out);
+  for (std::int64_t co0 = 0; co0 < c_out; co0 += chunk) {
+    const std::int64_t w = std::min(chunk, c_out - co0);
+    const std::int64_t groups = (w + conv::kStreamLanes - 1) / conv::kStreamLanes;
+    float* block = out + co0 * c_in * 9;
+    std::fill(block, block + c_in * groups * 9 * conv::kStreamLanes, 0.0f);
+    for (std::int64_t co = 0; co < w; ++co) {
+      const float* src = w_oihw + (co0 + co) * c_in * 9;
+      float* dst = block + (co / conv::kStreamLanes) * 9 * conv::kStreamLanes + co % conv::kStreamLanes;
+      for (std::int64_t ci = 0; ci < c_in; ++ci)
+        for (std::int64_t k = 0; k < 9; ++k) dst[(ci * groups * 9 + k) * conv::kStreamLanes] = src[ci * 9 + k];
+    }
+  }
+}
 
 std::size_t winograd_packed_floats(Isa isa, WinogradTile t, std::int64_t c_in, std::int64_t c_out) {
   return static_cast<std::size_t>(positions(t)) * packed_b_floats(isa, c_in, c_out);
@@ -69,10 +137,11 @@ std::size_t winograd_packed_floats(Isa isa, WinogradTile t, std::int64_t c_in, s
 void winograd_pack_weights(Isa isa, WinogradTile t, const float* w_oihw, std::int64_t c_in, std::int64_t c_out,
                            float* packed) {
   const int a = tile_edge(t) + 2, npos = a * a;
-  // U[pos] as c_in x c_out row-major, computed in double and rounded once. This runs at
-  // model load, so it is written for speed: per input channel, the 3x3 filters of all output
-  // channels are gathered as rows of c_out values, and G g G^T is evaluated row-wise over
-  // c_out, so every inner loop is contiguous (vectorisable) and U is written in order.
+  // U[pos] as c_in x c_out row-major, computed in double and rounded once. This
+  // runs at model load, so it is written for speed: per input channel, the 3x3
+  // filters of all output channels are gathered as rows of c_out values, and G
+  // g G^T is evaluated row-wise over c_out, so every inner loop is contiguous
+  // (vectorisable) and U is written in order.
   double gm[6][3];
   for (int i = 0; i < a; ++i)
     for (int k = 0; k < 3; ++k) gm[i][k] = g_at(t, i, k);
@@ -104,21 +173,27 @@ void winograd_pack_weights(Isa isa, WinogradTile t, const float* w_oihw, std::in
   }
   const std::size_t pos_floats = packed_b_floats(isa, c_in, c_out);
   for (int pos = 0; pos < npos; ++pos)
-    pack_b(isa, u.data() + static_cast<std::size_t>(pos) * static_cast<std::size_t>(c_in * c_out), c_out, false,
-           c_in, c_out, packed + pos * pos_floats);
+    pack_b(isa, u.data() + static_cast<std::size_t>(pos) * static_cast<std::size_t>(c_in * c_out), c_out, false, c_in,
+           c_out, packed + pos * pos_floats);
 }
 
-std::size_t winograd_workspace_floats(Isa isa, WinogradTile t, const kernels::Conv2dParams& p) {
-  const std::int64_t block = winograd_tile_block(isa, t, p);
+std::size_t winograd_workspace_floats(Isa isa, WinogradTile t, const kernels::Conv2dParams& p, WinogradWeights mode) {
   const std::int64_t npos = positions(t);
+  if (mode == WinogradWeights::Streamed) {
+    const std::int64_t block = winograd_stream_block(isa, t, p), kc = stream_kc(t, p), chunk = stream_chunk(p);
+    return static_cast<std::size_t>(round16(npos * block * p.c_in) + round16(npos * block * chunk) +
+                                    round16(static_cast<std::int64_t>(gemm_workspace_floats(isa, block, kc))) +
+                                    npos * (static_cast<std::int64_t>(packed_b_floats(isa, kc, chunk)) + 16));
+  }
+  const std::int64_t block = winograd_tile_block(isa, t, p);
   return static_cast<std::size_t>(round16(npos * block * p.c_in) + round16(npos * block * p.c_out)) +
          gemm_workspace_floats(isa, block, p.c_in);
 }
 
-void winograd_conv(Isa isa, WinogradTile t, const kernels::Conv2dParams& p, const float* x, const float* packed,
+void winograd_conv(Isa isa, WinogradTile t, const kernels::Conv2dParams& p, const float* x, const float* weights,
                    const float* bias, const float* residual, std::int64_t ld_residual, float* y, std::int64_t ldy,
                    float* workspace, std::int64_t tile_begin, std::int64_t tile_end, std::int64_t oc_begin,
-                   std::int64_t oc_end) {
+                   std::int64_t oc_end, WinogradWeights mode) {
   if (oc_end < 0 || oc_end > p.c_out) oc_end = p.c_out;
   if (tile_begin >= tile_end || oc_begin >= oc_end) return;
   conv::WinogradCall c;
@@ -126,7 +201,15 @@ void winograd_conv(Isa isa, WinogradTile t, const kernels::Conv2dParams& p, cons
   c.tile = t;
   c.p = &p;
   c.x = x;
-  c.packed = packed;
+  c.block = winograd_tile_block(isa, t, p);
+  if (mode == WinogradWeights::Streamed) {
+    c.stream_w = weights;
+    c.chunk = stream_chunk(p);
+    c.kc = stream_kc(t, p);
+    c.block = winograd_stream_block(isa, t, p);
+  } else {
+    c.packed = weights;
+  }
   c.bias = bias;
   c.residual = residual;
   c.ld_residual = ld_residual;
@@ -137,7 +220,6 @@ void winograd_conv(Isa isa, WinogradTile t, const kernels::Conv2dParams& p, cons
   c.tile_end = tile_end;
   c.oc_begin = oc_begin;
   c.oc_end = oc_end;
-  c.block = winograd_tile_block(isa, t, p);
   conv::conv_table(isa).winograd(c);
 }
 

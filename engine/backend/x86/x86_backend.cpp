@@ -48,15 +48,16 @@ bool ref_handles_nhwc(const Node& node) {
     case OpType::Sigmoid:
     case OpType::Add:
     case OpType::Mul:
-    case OpType::Concat: return !node.attrs.has(kInPlaceAttr);
-    default: return false;
+    case OpType::Concat:
+      return !node.attrs.has(kInPlaceAttr);
+    default:
+      return false;
   }
 }
 
 }  // namespace
 
-X86Backend::X86Backend(x86::Isa isa)
-    : isa_(isa), parallel_(std::make_unique<Parallel>(1)), ref_(make_ref_backend()) {}
+X86Backend::X86Backend(x86::Isa isa) : isa_(isa), parallel_(std::make_unique<Parallel>(1)), ref_(make_ref_backend()) {}
 
 std::string_view X86Backend::name() const { return x86::isa_name(isa_); }
 
@@ -64,11 +65,12 @@ void X86Backend::prepare(Graph& graph, const KernelContext& context) {
   parallel_ = std::make_unique<Parallel>(context.threads);
   rewrite_to_nhwc(graph);
   mark_concat_slices(graph);
+  winograd_ = plan_winograd_weights(graph, isa_);
 }
 
 std::unique_ptr<OpKernel> X86Backend::make_kernel(const Node& node, const Graph& graph,
                                                   const KernelContext& context) const {
-  const Context ctx{isa_, parallel_.get()};
+  const Context ctx{isa_, parallel_.get(), &winograd_};
   for (const Entry& entry : kTable) {
     if (entry.op != node.op) continue;
     if (auto kernel = entry.make(node, graph, ctx)) return kernel;

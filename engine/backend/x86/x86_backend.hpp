@@ -1,9 +1,12 @@
 #pragma once
-// The x86 SIMD CPU backend ("avx2", "avx512"): activations NHWC inside the backend (the
-// nhwc_rewrite pass converts only at graph edges and around NCHW-only ops), convolution
-// algorithm chosen per layer, weights packed at load, TBB threads. Ops it has no kernel
-// for run on the ref backend (only NCHW nodes reach it; see x86_backend.cpp).
+// The x86 SIMD CPU backend ("avx2", "avx512"): activations NHWC inside the
+// backend (the nhwc_rewrite pass converts only at graph edges and around
+// NCHW-only ops), convolution algorithm chosen per layer, weights packed at
+// load, TBB threads. Ops it has no kernel for run on the ref backend (only NCHW
+// nodes reach it; see x86_backend.cpp).
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include "backend/backend.hpp"
 #include "backend/x86/parallel.hpp"
@@ -11,10 +14,16 @@
 
 namespace tarsier::x86_backend {
 
+// Per Winograd layer (keyed by its output value): keep transformed weights
+// (true) or stream them (false). Decided once per model under a memory budget
+// (conv_winograd_kernel.cpp).
+using WinogradWeightPlan = std::unordered_map<std::string, bool>;
+
 // What an x86 kernel factory knows besides the node.
 struct Context {
   x86::Isa isa = x86::Isa::Avx2;
-  const Parallel* parallel = nullptr;  // lives as long as the backend
+  const Parallel* parallel = nullptr;            // lives as long as the backend
+  const WinogradWeightPlan* winograd = nullptr;  // likewise; null: store every layer's weights
 };
 
 using Factory = std::unique_ptr<OpKernel> (*)(const Node& node, const Graph& graph, const Context& context);
@@ -41,6 +50,7 @@ class X86Backend final : public Backend {
   x86::Isa isa_;
   std::unique_ptr<Parallel> parallel_;
   std::unique_ptr<Backend> ref_;
+  WinogradWeightPlan winograd_;
 };
 
 bool avx2_available();

@@ -1,8 +1,9 @@
 #pragma once
-// Kernel factories of the x86 backend, one file per op family, and what they share.
-// A factory returns nullptr when its algorithm does not fit the node; the table in
-// x86_backend.cpp lists them best first. Nodes marked NHWC (nhwc_rewrite.hpp) must be
-// taken by some factory here: the ref backend only understands NCHW.
+// Kernel factories of the x86 backend, one file per op family, and what they
+// share. A factory returns nullptr when its algorithm does not fit the node;
+// the table in x86_backend.cpp lists them best first. Nodes marked NHWC
+// (nhwc_rewrite.hpp) must be taken by some factory here: the ref backend only
+// understands NCHW.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -18,8 +19,9 @@
 
 namespace tarsier::x86_backend {
 
-// Base of the x86 kernels: a name ("avx512.conv3x3_winograd_f4"), packed weights it owns,
-// and its workspace: `chunks` per-thread slices of `slice_floats` each.
+// Base of the x86 kernels: a name ("avx512.conv3x3_winograd_f4"), packed
+// weights it owns, and its workspace: `chunks` per-thread slices of
+// `slice_floats` each.
 class X86Kernel : public OpKernel {
  public:
   X86Kernel(const Context& context, std::string algorithm);
@@ -28,10 +30,12 @@ class X86Kernel : public OpKernel {
   std::size_t weight_bytes() const override { return weight_bytes_; }
 
  protected:
-  // Reserves a per-chunk workspace of `floats` (rounded to whole cache lines) for `chunks`.
+  // Reserves a per-chunk workspace of `floats` (rounded to whole cache lines)
+  // for `chunks`.
   void set_workspace(std::int64_t chunks, std::size_t floats);
   float* slice(const ExecArgs& args, std::int64_t chunk) const;
-  float* own_floats(std::size_t count);  // packed weights, 64-byte aligned, owned by the kernel
+  float* own_floats(std::size_t count);  // packed weights, 64-byte aligned,
+                                         // owned by the kernel
   void count_weights(std::size_t bytes) { weight_bytes_ += bytes; }
 
   x86::Isa isa_;
@@ -50,7 +54,8 @@ kernels::Conv2dParams nhwc_conv_params(const Node& node, const Graph& graph);
 kernels::ConvTranspose2dParams nhwc_conv_transpose_params(const Node& node, const Graph& graph);
 kernels::Pool2dParams nhwc_pool_params(const Node& node, const Graph& graph);
 kernels::ResizeParams nhwc_resize_params(const Node& node, const Graph& graph);
-// Floats between consecutive output pixels: kOutPixelStride, or the output's channels.
+// Floats between consecutive output pixels: kOutPixelStride, or the output's
+// channels.
 std::int64_t out_pixel_stride(const Node& node, const Graph& graph);
 const ConstTensor* constant_or_null(const Graph& graph, const std::string& value);
 
@@ -59,6 +64,7 @@ std::unique_ptr<OpKernel> make_conv1x1_gemm(const Node&, const Graph&, const Con
 std::unique_ptr<OpKernel> make_conv_im2col_gemm(const Node&, const Graph&, const Context&);
 // conv_winograd_kernel.cpp
 std::unique_ptr<OpKernel> make_conv_winograd(const Node&, const Graph&, const Context&);
+WinogradWeightPlan plan_winograd_weights(const Graph& graph, x86::Isa isa);
 // conv_depthwise_kernel.cpp
 std::unique_ptr<OpKernel> make_conv_depthwise(const Node&, const Graph&, const Context&);
 // conv_transpose_kernel.cpp

@@ -1,14 +1,17 @@
 #pragma once
-// Winograd F(m x m, 3 x 3) on NHWC, written once over a SIMD vector type V (simd.hpp) and
-// instantiated per ISA by avx2/f32_winograd_avx2.cpp and avx512/f32_winograd_avx512.cpp.
+// Winograd F(m x m, 3 x 3) on NHWC, written once over a SIMD vector type V
+// (simd.hpp) and instantiated per ISA by avx2/f32_winograd_avx2.cpp and
+// avx512/f32_winograd_avx512.cpp.
 //
-// Per block of tiles: (1) gather each tile's (m+2)^2 input patch (zeros outside the image)
-// and transform it with B^T d B, vectorised across input channels, into V[pos][tile][c_in];
-// (2) for each of the (m+2)^2 positions, M[pos] = V[pos] . U[pos] with x86::gemm (rows =
-// tiles, k = c_in, n = c_out); (3) transform back with A^T M A, vectorised across output
-// channels, add bias and residual, apply the activation and store the pixels inside the
-// output. The block is sized so V and M stay in L2 while the packed U streams through.
-// The matrices here must match G in conv_winograd.cpp (Lavin & Gray's, points 0, +-1, +-2).
+// Per block of tiles: (1) gather each tile's (m+2)^2 input patch (zeros outside
+// the image) and transform it with B^T d B, vectorised across input channels,
+// into V[pos][tile][c_in]; (2) for each of the (m+2)^2 positions, M[pos] =
+// V[pos] . U[pos] with x86::gemm (rows = tiles, k = c_in, n = c_out); (3)
+// transform back with A^T M A, vectorised across output channels, add bias and
+// residual, apply the activation and store the pixels inside the output. The
+// block is sized so V and M stay in L2 while the packed U streams through. The
+// matrices here must match G in conv_winograd.cpp (Lavin & Gray's, points 0,
+// +-1, +-2).
 #include <algorithm>
 #include <cstdint>
 
@@ -21,7 +24,8 @@ namespace tarsier::x86::conv {
 template <class V, int M>
 struct WinogradXform;
 
-// F(2x2, 3x3): B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], A^T = [1 1 1 0; 0 1 -1 -1].
+// F(2x2, 3x3): B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], A^T = [1 1 1 0; 0
+// 1 -1 -1].
 template <class V>
 struct WinogradXform<V, 2> {
   using Reg = typename V::Reg;
@@ -38,6 +42,15 @@ struct WinogradXform<V, 2> {
     const Reg m1 = m[ms], m2 = m[2 * ms];
     o[0] = V::add(V::add(m[0], m1), m2);
     o[os] = V::sub(V::sub(m1, m2), m[3 * ms]);
+  }
+  // G g for one column (3 values in, 4 out); G as kG2 in conv_winograd.cpp.
+  static void weight(const Reg* g, int gs, Reg* u, int us) {
+    const Reg half = V::set1(0.5f);
+    const Reg s = V::mul(V::add(g[0], g[2 * gs]), half), h = V::mul(g[gs], half);
+    u[0] = g[0];
+    u[us] = V::add(s, h);
+    u[2 * us] = V::sub(s, h);
+    u[3 * us] = g[2 * gs];
   }
 };
 
@@ -71,12 +84,24 @@ struct WinogradXform<V, 4> {
     o[2 * os] = V::fmadd(V::set1(4.0f), c, a);
     o[3 * os] = V::fmadd(V::set1(8.0f), d, V::add(b, m[5 * ms]));
   }
+  // G g for one column (3 values in, 6 out); G as kG4 in conv_winograd.cpp.
+  static void weight(const Reg* g, int gs, Reg* u, int us) {
+    const Reg g0 = g[0], g1 = g[gs], g2 = g[2 * gs];
+    const Reg s = V::mul(V::add(g0, g2), V::set1(-1.0f / 6)), h = V::mul(g1, V::set1(1.0f / 6));
+    const Reg t = V::fmadd(g0, V::set1(1.0f / 24), V::mul(g2, V::set1(1.0f / 6))), q = V::mul(g1, V::set1(1.0f / 12));
+    u[0] = V::mul(g0, V::set1(0.25f));
+    u[us] = V::sub(s, h);
+    u[2 * us] = V::add(s, h);
+    u[3 * us] = V::add(t, q);
+    u[4 * us] = V::sub(t, q);
+    u[5 * us] = g2;
+  }
 };
 
 template <class V, int M>
 class WinogradRunner {
-  static constexpr int kA = M + 2;       // input tile edge
-  static constexpr int kP = kA * kA;     // transform positions
+  static constexpr int kA = M + 2;    // input tile edge
+  static constexpr int kP = kA * kA;  // transform positions
   using Reg = typename V::Reg;
   using X = WinogradXform<V, M>;
 
@@ -84,22 +109,35 @@ class WinogradRunner {
   explicit WinogradRunner(const WinogradCall& c) : c_(c), p_(*c.p) {
     tiles_h_ = (p_.h_out + M - 1) / M;
     tiles_w_ = (p_.w_out + M - 1) / M;
+    const bool streamed = c.stream_w != nullptr;
+    // Streamed, M holds one chunk of output channels only.
     v_pos_ = c.block * p_.c_in;
-    m_pos_ = c.block * p_.c_out;
+    m_pos_ = c.block * (streamed ? c.chunk : p_.c_out);
     vbuf_ = c.workspace;
     mbuf_ = vbuf_ + round16(kP * v_pos_);
     gemm_ws_ = mbuf_ + round16(kP * m_pos_);
-    u_pos_ = static_cast<std::int64_t>(packed_b_floats(c.isa, p_.c_in, p_.c_out));
+    if (streamed) {
+      ubuf_ = gemm_ws_ + round16(static_cast<std::int64_t>(gemm_workspace_floats(c.isa, c.block, c.kc)));
+      // One cache line more than the chunk between positions: a power-of-two stride would put
+      // the (m+2)^2 store streams of the transform in the same L1 set.
+      u_pos_ = static_cast<std::int64_t>(packed_b_floats(c.isa, c.kc, c.chunk)) + 16;
+    } else {
+      u_pos_ = static_cast<std::int64_t>(packed_b_floats(c.isa, p_.c_in, p_.c_out));
+    }
   }
 
   void run() const {
+    if (c_.stream_w != nullptr) {
+      run_streamed();
+      return;
+    }
     for (std::int64_t t0 = c_.tile_begin; t0 < c_.tile_end; t0 += c_.block) {
       const std::int64_t nb = std::min(c_.block, c_.tile_end - t0);
       for (std::int64_t i = 0; i < nb; ++i) input_tile(t0 + i, vbuf_ + i * p_.c_in);
       for (int pos = 0; pos < kP; ++pos)
         gemm(c_.isa, nb, p_.c_out, p_.c_in, vbuf_ + pos * v_pos_, p_.c_in, c_.packed + pos * u_pos_,
              mbuf_ + pos * m_pos_, p_.c_out, GemmEpilogue{}, gemm_ws_, c_.oc_begin, c_.oc_end);
-      for (std::int64_t i = 0; i < nb; ++i) output_tile(t0 + i, mbuf_ + i * p_.c_out);
+      for (std::int64_t i = 0; i < nb; ++i) output_tile(t0 + i, mbuf_ + i * p_.c_out, 0, c_.oc_begin, c_.oc_end);
     }
   }
 
@@ -143,16 +181,18 @@ class WinogradRunner {
     });
   }
 
-  void output_tile(std::int64_t tile, const float* m) const {
+  // Output channels [oc_begin, oc_end) of one tile; m holds its products from channel m_ch0 on.
+  void output_tile(std::int64_t tile, const float* m, std::int64_t m_ch0, std::int64_t oc_begin,
+                   std::int64_t oc_end) const {
     const TilePos tp = locate(tile);
     const std::int64_t rows = std::min<std::int64_t>(M, p_.h_out - tp.row);
     const std::int64_t cols = std::min<std::int64_t>(M, p_.w_out - tp.col);
     const VecAct<V> act(p_.epilogue);
-    for_channels<V>(c_.oc_end - c_.oc_begin, [&](std::int64_t ch0, auto mk) {
-      const std::int64_t ch = c_.oc_begin + ch0;
+    for_channels<V>(oc_end - oc_begin, [&](std::int64_t ch0, auto mk) {
+      const std::int64_t ch = oc_begin + ch0;
       Reg s[kA][kA];
       for (int r = 0; r < kA; ++r)
-        for (int q = 0; q < kA; ++q) s[r][q] = V::load(m + (r * kA + q) * m_pos_ + ch, mk);
+        for (int q = 0; q < kA; ++q) s[r][q] = V::load(m + (r * kA + q) * m_pos_ + ch - m_ch0, mk);
       Reg t[M][kA];
       for (int q = 0; q < kA; ++q) X::output(&s[0][q], kA, &t[0][q], kA);
       const Reg bias = c_.bias != nullptr ? V::load(c_.bias + ch, mk) : V::zero();
@@ -169,8 +209,70 @@ class WinogradRunner {
     });
   }
 
+  // Streamed weights: U is built on every run from the raw filters (winograd_prepare_weights'
+  // layout), for one chunk of output channels and kc input channels at a time, right before
+  // the GEMMs that use it, so the layer keeps 9 floats per filter pair instead of (m+2)^2 and
+  // that piece of U stays in L2. The GEMMs accumulate over the kc slices in M. Per tile
+  // block, the input transform runs once per chunk and U once per block (blocks are large
+  // here: winograd_stream_block).
+  void run_streamed() const {
+    for (std::int64_t o0 = c_.oc_begin; o0 < c_.oc_end; o0 += c_.chunk) {
+      const std::int64_t w = std::min(c_.chunk, c_.oc_end - o0);
+      const std::int64_t nr = gemm_nr(c_.isa, w);
+      for (std::int64_t t0 = c_.tile_begin; t0 < c_.tile_end; t0 += c_.block) {
+        const std::int64_t nb = std::min(c_.block, c_.tile_end - t0);
+        for (std::int64_t i = 0; i < nb; ++i) input_tile(t0 + i, vbuf_ + i * p_.c_in);
+        for (std::int64_t k0 = 0; k0 < p_.c_in; k0 += c_.kc) {
+          const std::int64_t kw = std::min(c_.kc, p_.c_in - k0);
+          transform_slice(o0, w, nr, k0, kw);
+          for (int pos = 0; pos < kP; ++pos) {
+            float* mp = mbuf_ + pos * m_pos_;
+            const GemmEpilogue accumulate = k0 == 0 ? GemmEpilogue{} : GemmEpilogue{nullptr, mp, w, {}};
+            gemm(c_.isa, nb, w, kw, vbuf_ + pos * v_pos_ + k0, p_.c_in, ubuf_ + pos * u_pos_, mp, w, accumulate,
+                 gemm_ws_);
+          }
+        }
+        for (std::int64_t i = 0; i < nb; ++i) output_tile(t0 + i, mbuf_ + i * w, o0, o0, o0 + w);
+      }
+    }
+  }
+
+  // U for output channels [o0, o0 + w) and input channels [k0, k0 + kw), in pack_b's panel
+  // layout for a k = kw, n = w GEMM: panels of nr columns, each kw x nr row-major, padding
+  // columns zero.
+  void transform_slice(std::int64_t o0, std::int64_t w, std::int64_t nr, std::int64_t k0, std::int64_t kw) const {
+    const std::int64_t w_pad = (w + nr - 1) / nr * nr;
+    const std::int64_t groups = (w + kStreamLanes - 1) / kStreamLanes, w_lanes = groups * kStreamLanes;
+    const std::int64_t ci_floats = groups * 9 * kStreamLanes;
+    const float* block = c_.stream_w + o0 * p_.c_in * 9;  // this chunk's filters, in read order
+    for (std::int64_t ci = k0; ci < k0 + kw; ++ci) {
+      const float* g_ci = block + ci * ci_floats;
+      // The raw filters come from DRAM once per run: fetch two input channels ahead (the
+      // hardware prefetcher alone left these loads stalling).
+      if (ci + 2 < p_.c_in)
+        for (std::int64_t f = 0; f < ci_floats; f += 16) __builtin_prefetch(g_ci + 2 * ci_floats + f);
+      for (std::int64_t co = 0; co < w_pad; co += V::kWidth) {
+        // Lanes past w are zero in the layout, whole groups past it zero here: the padding
+        // columns of U come out zero.
+        Reg g[3][3];
+        const float* g_co = g_ci + (co / kStreamLanes) * 9 * kStreamLanes + co % kStreamLanes;
+        for (int k = 0; k < 9; ++k)
+          g[k / 3][k % 3] = co < w_lanes ? V::load(g_co + k * kStreamLanes, Full{}) : V::zero();
+        Reg gg[kA][3];
+        for (int q = 0; q < 3; ++q) X::weight(&g[0][q], 3, &gg[0][q], 3);
+        float* dst = ubuf_ + (co / nr) * kw * nr + (ci - k0) * nr + co % nr;
+        for (int r = 0; r < kA; ++r) {
+          Reg u[kA];
+          X::weight(&gg[r][0], 1, u, 1);
+          for (int q = 0; q < kA; ++q) V::store(dst + (r * kA + q) * u_pos_, u[q], Full{});
+        }
+      }
+    }
+  }
+
   const WinogradCall& c_;
   const kernels::Conv2dParams& p_;
+  float* ubuf_ = nullptr;
   std::int64_t tiles_h_ = 0, tiles_w_ = 0;
   std::int64_t v_pos_ = 0, m_pos_ = 0, u_pos_ = 0;
   float* vbuf_ = nullptr;

@@ -2,9 +2,7 @@
 
 namespace tarsier::cli {
 
-double gflops_per_s(std::int64_t flops, double ms) {
-  return ms > 0 ? static_cast<double>(flops) / (ms * 1e6) : 0.0;
-}
+double gflops_per_s(std::int64_t flops, double ms) { return ms > 0 ? static_cast<double>(flops) / (ms * 1e6) : 0.0; }
 
 nlohmann::ordered_json to_json(const BenchReport& r) {
   nlohmann::ordered_json j;
@@ -35,6 +33,9 @@ nlohmann::ordered_json to_json(const BenchReport& r) {
   j["arena_bytes"] = r.arena_bytes;
   j["weight_bytes"] = r.weight_bytes;
   j["peak_live_bytes"] = r.peak_live_bytes;
+  j["model_weight_bytes"] = r.model_weight_bytes;
+  j["peak_activation_bytes"] = r.peak_activation_bytes;
+  j["memory_overhead"] = r.memory_overhead();
   j["rss_after_load_mb"] = r.rss_after_load_mb;
   j["peak_rss_mb"] = r.peak_rss_mb;
   const SystemInfo& s = r.system;
@@ -54,8 +55,11 @@ nlohmann::ordered_json to_json(const BenchReport& r) {
   for (const auto& l : r.layers) profiled_total += l.ms;
   j["layers"] = nlohmann::ordered_json::array();
   for (const auto& l : r.layers) {
-    nlohmann::ordered_json layer{{"name", l.info.name},   {"op", l.info.op},   {"kernel", l.info.kernel},
-                                 {"output_shape", l.info.output_shape}, {"flops", l.info.flops}};
+    nlohmann::ordered_json layer{{"name", l.info.name},
+                                 {"op", l.info.op},
+                                 {"kernel", l.info.kernel},
+                                 {"output_shape", l.info.output_shape},
+                                 {"flops", l.info.flops}};
     if (r.profiled) {
       layer["ms"] = l.ms;
       layer["share"] = profiled_total > 0 ? l.ms / profiled_total : 0.0;

@@ -16,8 +16,8 @@ double ms_since(Clock::time_point start) {
 
 void require_at_least(const char* option, int value, int minimum) {
   if (value < minimum)
-    throw Error(ErrorCode::InvalidArgument,
-                std::string(option) + " must be at least " + std::to_string(minimum) + " (got " + std::to_string(value) + ")");
+    throw Error(ErrorCode::InvalidArgument, std::string(option) + " must be at least " + std::to_string(minimum) +
+                                                " (got " + std::to_string(value) + ")");
 }
 
 double median(std::vector<double> values) {
@@ -65,7 +65,8 @@ BenchReport run_bench(const BenchOptions& options) {
   r.backend = session.backend_name();
   r.inputs = session.inputs();
   if (!r.inputs.empty() && !r.inputs[0].shape.empty()) r.batch = std::max<std::int64_t>(1, r.inputs[0].shape[0]);
-  for (std::size_t i = 0; i < r.inputs.size(); ++i) fill_pattern(session.input(i), 1234u + static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < r.inputs.size(); ++i)
+    fill_pattern(session.input(i), 1234u + static_cast<std::uint32_t>(i));
 
   auto start = Clock::now();
   session.run();
@@ -85,6 +86,8 @@ BenchReport run_bench(const BenchOptions& options) {
   r.arena_bytes = memory.arena_bytes;
   r.weight_bytes = memory.weight_bytes;
   r.peak_live_bytes = memory.peak_live_bytes;
+  r.model_weight_bytes = memory.model_weight_bytes;
+  r.peak_activation_bytes = memory.peak_activation_bytes;
 
   const std::vector<LayerInfo> layers = session.layers();
   for (const LayerInfo& layer : layers) {

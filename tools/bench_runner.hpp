@@ -38,14 +38,21 @@ struct BenchReport {
   int warmup = 0;
   std::int64_t batch = 1;  // first dimension of input 0
   std::vector<TensorShape> inputs;
-  double load_ms = 0;       // Session construction: read, verify, passes, packing, planning
-  double first_run_ms = 0;  // the first run() after load (cold caches, lazy work)
+  double load_ms = 0;              // Session construction: read, verify, passes, packing, planning
+  double first_run_ms = 0;         // the first run() after load (cold caches, lazy work)
   std::vector<double> samples_ms;  // the timed runs, in order
   LatencyStats stats;
   double throughput_per_s = 0;  // batch * 1000 / mean_ms
   std::size_t arena_bytes = 0;
   std::size_t weight_bytes = 0;
   std::size_t peak_live_bytes = 0;
+  std::size_t model_weight_bytes = 0;     // the model's constants as fp32
+  std::size_t peak_activation_bytes = 0;  // largest set of activations live at once
+  // (arena + kept weights) / (model weights + peak activations): 1 = no overhead.
+  double memory_overhead() const {
+    const double need = static_cast<double>(model_weight_bytes + peak_activation_bytes);
+    return need > 0 ? static_cast<double>(arena_bytes + weight_bytes) / need : 0.0;
+  }
   double rss_after_load_mb = 0;
   double peak_rss_mb = 0;
   std::int64_t total_flops = 0;

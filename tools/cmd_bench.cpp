@@ -28,8 +28,7 @@ std::string join(const std::vector<std::string>& items) {
 void print_profile(const BenchReport& r) {
   double total = 0;
   for (const auto& l : r.layers) total += l.ms;
-  std::printf("\nper-layer profile (median of %d profiled runs; sum %s ms)\n", r.profile_runs,
-              fixed(total).c_str());
+  std::printf("\nper-layer profile (median of %d profiled runs; sum %s ms)\n", r.profile_runs, fixed(total).c_str());
   TextTable table;
   table.add({"#", "name", "op", "kernel", "output", "ms", "share", "GFLOP/s"});
   table.align_right({0, 5, 6, 7});
@@ -71,11 +70,13 @@ void print_human(const BenchReport& r) {
   for (const auto& in : r.inputs) head.add({"input", in.name + " " + shape_to_string(in.shape)});
   head.add({"backend", r.backend + ", " + std::to_string(r.threads) + (r.threads == 1 ? " thread" : " threads")});
   head.add({"cpu", s.cpu_model + (s.cpu_mhz > 0 ? " @ " + fixed(s.cpu_mhz, 0) + " MHz" : "")});
-  head.add({"isa", s.isa + " (" + join(s.isa_flags) + ")" + (s.isa_forced.empty() ? "" : ", TARSIER_ISA=" + s.isa_forced)});
+  head.add(
+      {"isa", s.isa + " (" + join(s.isa_flags) + ")" + (s.isa_forced.empty() ? "" : ", TARSIER_ISA=" + s.isa_forced)});
   head.add({"governor", s.governor});
   head.add({"affinity", "cpus " + format_cpu_list(s.affinity) + " of " + std::to_string(s.online_cpus) + " online"});
   if (s.load_average >= 0)
-    head.add({"load avg", fixed(s.load_average, 2) + (s.load_average > s.online_cpus ? " (busy machine: timings contended)" : "")});
+    head.add({"load avg",
+              fixed(s.load_average, 2) + (s.load_average > s.online_cpus ? " (busy machine: timings contended)" : "")});
   head.add({"load", fixed(r.load_ms) + " ms"});
   head.add({"first run", fixed(r.first_run_ms) + " ms"});
   head.add({"timed runs", std::to_string(r.stats.runs) + " (after " + std::to_string(r.warmup) + " warm-up)"});
@@ -97,6 +98,9 @@ void print_human(const BenchReport& r) {
   tail.add({"memory", "arena " + format_bytes(r.arena_bytes) + ", weights " + format_bytes(r.weight_bytes) +
                           ", peak RSS " + fixed(r.peak_rss_mb, 1) + " MiB (" + fixed(r.rss_after_load_mb, 1) +
                           " MiB after load)"});
+  tail.add({"", fixed(r.memory_overhead(), 2) + "x the model's own needs (weights " +
+                    format_bytes(r.model_weight_bytes) + " + peak activations " +
+                    format_bytes(r.peak_activation_bytes) + ")"});
   tail.print(stdout, "  ");
 
   if (r.profiled) {
@@ -115,7 +119,8 @@ void print_human(const BenchReport& r) {
 void add_bench_command(CLI::App& app) {
   auto options = std::make_shared<BenchOptions>();
   auto json = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("bench", "Measure a model's latency: load, first run, p50/p90/p99, per-layer profile");
+  CLI::App* cmd =
+      app.add_subcommand("bench", "Measure a model's latency: load, first run, p50/p90/p99, per-layer profile");
   cmd->add_option("model", options->model, "Model file (.tsr)")->required();
   cmd->add_option("-t,--threads", options->threads, "Threads for the session")->capture_default_str();
   cmd->add_option("-r,--runs", options->runs, "Timed runs")->capture_default_str();
@@ -126,8 +131,10 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--json", *json, "Print one JSON object instead of text");
   cmd->callback([options, json] {
     const BenchReport report = run_bench(*options);
-    if (*json) std::printf("%s\n", to_json(report).dump(2).c_str());
-    else print_human(report);
+    if (*json)
+      std::printf("%s\n", to_json(report).dump(2).c_str());
+    else
+      print_human(report);
   });
 }
 

@@ -64,7 +64,8 @@ void place(std::vector<Block>& blocks) {
     neighbours.clear();
     for (const Block& other : blocks)
       if (other.placed && other.bytes > 0 && overlaps(other.life, block.life)) neighbours.push_back(&other);
-    std::sort(neighbours.begin(), neighbours.end(), [](const Block* a, const Block* b) { return a->offset < b->offset; });
+    std::sort(neighbours.begin(), neighbours.end(),
+              [](const Block* a, const Block* b) { return a->offset < b->offset; });
     const std::size_t need = align_up(block.bytes);
     std::size_t best = std::numeric_limits<std::size_t>::max(), best_gap = best;
     std::size_t cursor = 0;
@@ -118,10 +119,15 @@ MemoryPlan plan_memory(const Graph& graph, const AliasInfo& aliases, std::span<c
 
   for (const Block& b : blocks) plan.arena_bytes = std::max(plan.arena_bytes, align_up(b.offset + b.bytes));
   for (std::size_t t = 0; t <= graph.nodes.size(); ++t) {
-    std::size_t live = 0;
-    for (const Block& b : blocks)
-      if (b.life.first <= t && t <= b.life.last) live += b.bytes;
+    std::size_t live = 0, values = 0;
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      const Block& b = blocks[i];
+      if (b.life.first > t || t > b.life.last) continue;
+      live += b.bytes;
+      if (i < first_workspace) values += b.bytes;
+    }
     plan.peak_live_bytes = std::max(plan.peak_live_bytes, live);
+    plan.peak_value_bytes = std::max(plan.peak_value_bytes, values);
   }
   for (const auto& [value, life] : plan.lifetimes) {
     const auto [root, offset] = resolve(aliases, value);

@@ -4,8 +4,8 @@
 // aliasing.hpp) are placed as one block; blocks whose lifetimes overlap never overlap
 // in memory. Lifetimes come from the node order: a block lives from the step that first
 // writes any of its values to the last step that reads one; graph inputs live through
-// the whole run (a caller may fill them once and run again), graph outputs to the end. Blocks are placed largest first, each into the smallest
-// gap that fits among the blocks live at the same time (greedy best fit).
+// the whole run (a caller may fill them once and run again), graph outputs to the end. Blocks are placed largest first,
+// each into the smallest gap that fits among the blocks live at the same time (greedy best fit).
 #include <cstddef>
 #include <map>
 #include <span>
@@ -32,12 +32,13 @@ struct Lifetime {
 
 struct MemoryPlan {
   std::size_t arena_bytes = 0;
-  std::size_t total_bytes = 0;      // every value and workspace in its own buffer
-  std::size_t peak_live_bytes = 0;  // the most bytes live at one step: a lower bound
-  std::vector<StepKind> steps;      // one per node
+  std::size_t total_bytes = 0;       // every value and workspace in its own buffer
+  std::size_t peak_live_bytes = 0;   // the most bytes live at one step: a lower bound
+  std::size_t peak_value_bytes = 0;  // the same without kernel workspaces: activations only
+  std::vector<StepKind> steps;       // one per node
   std::map<std::string, Placement, std::less<>> values;
   std::map<std::string, Lifetime, std::less<>> lifetimes;  // of each value itself
-  std::vector<Placement> workspaces;  // one per node (bytes 0 when none)
+  std::vector<Placement> workspaces;                       // one per node (bytes 0 when none)
 };
 
 // workspace_bytes: one entry per node (may be empty: no workspaces).

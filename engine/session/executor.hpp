@@ -39,6 +39,12 @@ class Executor {
   const MemoryPlan& plan() const { return plan_; }
   const std::vector<LayerInfo>& layers() const { return layers_; }
   std::size_t weight_bytes() const { return weight_bytes_; }
+  // The graph's constants as fp32 (what the kernels' weight_bytes() compare against).
+  std::size_t model_weight_bytes() const {
+    std::size_t bytes = 0;
+    for (const auto& [name, tensor] : graph_.constants) bytes += tensor.data.size() * sizeof(float);
+    return bytes;
+  }
 
  private:
   // One node as executed: its kernel and the pointers it reads and writes.

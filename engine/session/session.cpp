@@ -63,6 +63,8 @@ MemoryReport Session::memory() const {
   report.unplanned_bytes = plan.total_bytes;
   report.peak_live_bytes = plan.peak_live_bytes;
   report.weight_bytes = impl_->executor->weight_bytes();
+  report.model_weight_bytes = impl_->executor->model_weight_bytes();
+  report.peak_activation_bytes = plan.peak_value_bytes;
   return report;
 }
 

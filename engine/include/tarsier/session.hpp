@@ -26,7 +26,12 @@ struct MemoryReport {
   std::size_t arena_bytes = 0;      // the planned arena (activations, inputs, outputs, workspaces)
   std::size_t unplanned_bytes = 0;  // the same values each in its own buffer, for comparison
   std::size_t peak_live_bytes = 0;  // most bytes live at one step: a lower bound for the arena
-  std::size_t weight_bytes = 0;
+  std::size_t weight_bytes = 0;     // what the kernels keep (packed / transformed weights)
+  // The model's own needs: its weights as fp32, and the largest set of activations live at
+  // one step (no workspaces). (arena + weight_bytes) / (model_weight + peak_activation) is the
+  // memory overhead the x86 backend's weight plan keeps under 1.2.
+  std::size_t model_weight_bytes = 0;
+  std::size_t peak_activation_bytes = 0;
 };
 
 // One executed step after graph passes, for inspect/bench output.

@@ -15,12 +15,14 @@ namespace {
 // Numbers are written with std::to_chars so that the output never depends on the C locale
 // (a decimal comma would corrupt every coordinate).
 std::string fixed(double value, int decimals) {
+  decimals = std::clamp(decimals, 0, 9);
+  // Values that round to zero print as "0.0", never "-0.0".
+  if (std::abs(value) < 0.5 * std::pow(10.0, -decimals)) value = 0.0;
   std::array<char, 64> buffer{};
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed,
-                                       std::clamp(decimals, 0, 9));
+  const auto [end, ec] =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed, decimals);
   if (ec != std::errc()) return "0";
-  std::string text(buffer.data(), end);
-  return text == "-0" ? "0" : text;
+  return std::string(buffer.data(), end);
 }
 
 std::string coord(double value) { return fixed(value, 2); }
@@ -160,8 +162,9 @@ std::string latency_histogram_svg(std::span<const double> samples_ms, const std:
   const Frame f{70, 60, width - 70 - 30, height - 60 - 60, low, high, 0, std::ceil(tallest / y_step) * y_step};
 
   std::string svg = svg_open(width, height, title);
-  svg += axes(f, nice_step(high - low, 6), y_step, "latency (ms), " + std::to_string(sorted.size()) + " runs",
-              "runs per bin");
+  svg +=
+      axes(f, nice_step(high - low, 6), y_step,
+           "latency (ms), " + std::to_string(sorted.size()) + (sorted.size() == 1 ? " run" : " runs"), "runs per bin");
   svg += "<g class=\"bars\" fill=\"#4682b4\" stroke=\"white\" stroke-width=\"0.5\">\n";
   for (std::size_t b = 0; b < bins; ++b) {
     if (counts[b] == 0) continue;
@@ -180,18 +183,21 @@ std::string latency_histogram_svg(std::span<const double> samples_ms, const std:
   };
   constexpr std::array<Mark, 3> marks{{{"p50", 50, "#2e8b57"}, {"p90", 90, "#ff8c00"}, {"p99", 99, "#b22222"}}};
   svg += "<g class=\"percentiles\">\n";
-  for (std::size_t i = 0; i < marks.size(); ++i) {
-    const double value = percentile(sorted, marks[i].percent);
-    const double x = f.x(value);
-    const std::string color = marks[i].color;
+  for (const Mark& mark : marks) {
+    const double x = f.x(percentile(sorted, mark.percent));
     svg += line(x, f.top, x, f.bottom(),
-                "class=\"" + std::string(marks[i].name) + "\" stroke=\"" + color +
+                "class=\"" + std::string(mark.name) + "\" stroke=\"" + mark.color +
                     "\" stroke-width=\"2\" stroke-dasharray=\"6 3\"");
-    // Labels are stacked in a legend because the marks are often a few pixels apart.
+  }
+  // Values go in a legend drawn over the marks: they are often a few pixels apart.
+  svg += "<rect class=\"legend\" x=\"" + coord(f.right() - 158) + "\" y=\"" + coord(f.top) +
+         "\" width=\"150\" height=\"54\" fill=\"white\" fill-opacity=\"0.85\"/>\n";
+  for (std::size_t i = 0; i < marks.size(); ++i) {
     const double legend_y = f.top + 14.0 + 16.0 * static_cast<double>(i);
     svg += line(f.right() - 150, legend_y - 4, f.right() - 130, legend_y - 4,
-                "stroke=\"" + color + "\" stroke-width=\"2\" stroke-dasharray=\"6 3\"");
-    svg += text(f.right() - 125, legend_y, "start", std::string(marks[i].name) + " " + milliseconds(value) + " ms");
+                "stroke=\"" + std::string(marks[i].color) + "\" stroke-width=\"2\" stroke-dasharray=\"6 3\"");
+    svg += text(f.right() - 125, legend_y, "start",
+                std::string(marks[i].name) + " " + milliseconds(percentile(sorted, marks[i].percent)) + " ms");
   }
   svg += "</g>\n</svg>\n";
   return svg;

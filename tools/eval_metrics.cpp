@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+
 #include <tarsier/error.hpp>
 
 namespace tarsier::cli {

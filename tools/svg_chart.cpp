@@ -4,8 +4,9 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <tarsier/error.hpp>
 #include <vector>
+
+#include <tarsier/error.hpp>
 
 #include "bench_stats.hpp"
 

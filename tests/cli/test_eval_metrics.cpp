@@ -4,8 +4,9 @@
 #include <cstdint>
 #include <memory>
 #include <random>
-#include <tarsier/error.hpp>
 #include <vector>
+
+#include <tarsier/error.hpp>
 
 #include "eval_metrics.hpp"
 

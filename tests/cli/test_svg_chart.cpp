@@ -6,8 +6,9 @@
 #include <random>
 #include <regex>
 #include <string>
-#include <tarsier/error.hpp>
 #include <vector>
+
+#include <tarsier/error.hpp>
 
 #include "svg_chart.hpp"
 

@@ -1,10 +1,14 @@
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <random>
-#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,15 +25,22 @@ struct Element {
 };
 
 bool valid_entities(const std::string& text) {
-  static const std::regex entity("&(amp|lt|gt|quot|apos);");
-  std::size_t at = 0;
-  while ((at = text.find('&', at)) != std::string::npos) {
-    std::smatch m;
-    const std::string rest = text.substr(at, 6);
-    if (!std::regex_search(rest, m, entity) || m.position(0) != 0) return false;
-    ++at;
+  for (std::size_t at = text.find('&'); at != std::string::npos; at = text.find('&', at + 1)) {
+    bool known = false;
+    for (const char* entity : {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"})
+      known |= text.compare(at, std::strlen(entity), entity) == 0;
+    if (!known) return false;
   }
   return true;
+}
+
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '-'; }
+
+// Reads a name starting at `at`, advancing past it; empty when there is none.
+std::string read_name(const std::string& text, std::size_t& at) {
+  const std::size_t start = at;
+  while (at < text.size() && is_name_char(text[at])) ++at;
+  return text.substr(start, at - start);
 }
 
 // A small XML reader, enough for what the charts write: it checks that tags balance, attributes
@@ -68,21 +79,30 @@ std::vector<Element> parse_xml(const std::string& xml) {
     }
     const bool self_closing = tag.ends_with('/');
     if (self_closing) tag.pop_back();
-    static const std::regex name_re(R"(^([a-zA-Z][\w:-]*))");
-    std::smatch m;
-    if (!std::regex_search(tag, m, name_re)) {
+    std::size_t at = 0;
+    Element e{read_name(tag, at), {}};
+    if (e.name.empty() || !std::isalpha(static_cast<unsigned char>(e.name[0]))) {
       ADD_FAILURE() << "bad tag <" << tag << ">";
       return elements;
     }
-    Element e{m[1].str(), {}};
-    std::string rest = m.suffix().str();
-    static const std::regex attr_re(R"(^\s+([\w:-]+)="([^"<]*)\")");
-    while (std::regex_search(rest, m, attr_re)) {
-      EXPECT_TRUE(valid_entities(m[2].str())) << m[2].str();
-      EXPECT_TRUE(e.attributes.emplace(m[1].str(), m[2].str()).second) << "duplicate attribute " << m[1].str();
-      rest = m.suffix().str();
+    // Attributes: whitespace, name, '=', a double-quoted value without '<'.
+    while (at < tag.size()) {
+      const std::size_t space = at;
+      while (at < tag.size() && (tag[at] == ' ' || tag[at] == '\n')) ++at;
+      if (at == tag.size()) break;
+      const std::string name = read_name(tag, at);
+      const bool well_formed = at > space && !name.empty() && tag.compare(at, 2, "=\"") == 0;
+      const std::size_t close = well_formed ? tag.find('"', at + 2) : std::string::npos;
+      if (close == std::string::npos) {
+        ADD_FAILURE() << "bad attribute in <" << tag << ">";
+        return elements;
+      }
+      const std::string value = tag.substr(at + 2, close - at - 2);
+      EXPECT_TRUE(value.find('<') == std::string::npos) << value;
+      EXPECT_TRUE(valid_entities(value)) << value;
+      EXPECT_TRUE(e.attributes.emplace(name, value).second) << "duplicate attribute " << name;
+      at = close + 1;
     }
-    EXPECT_TRUE(rest.find_first_not_of(" \n") == std::string::npos) << "junk in tag <" << tag << ">";
     if (open.empty()) {
       EXPECT_FALSE(saw_root) << "two root elements";
       saw_root = true;
@@ -93,6 +113,16 @@ std::vector<Element> parse_xml(const std::string& xml) {
   EXPECT_TRUE(open.empty()) << "unclosed <" << (open.empty() ? "" : open.back()) << ">";
   EXPECT_TRUE(saw_root);
   return elements;
+}
+
+// The checker itself must be able to fail.
+TEST(XmlChecker, CatchesMalformedMarkup) {
+  EXPECT_NONFATAL_FAILURE(parse_xml("<svg><g></svg>"), "does not match");
+  EXPECT_NONFATAL_FAILURE(parse_xml("<svg><text>a < b</text></svg>"), "bad tag");
+  EXPECT_NONFATAL_FAILURE(parse_xml("<svg><text>a & b</text></svg>"), "bad entity");
+  EXPECT_NONFATAL_FAILURE(parse_xml("<svg x=1/>"), "bad attribute");
+  EXPECT_NONFATAL_FAILURE(parse_xml("<svg>"), "unclosed");
+  EXPECT_NONFATAL_FAILURE(parse_xml("<svg/><svg/>"), "two root elements");
 }
 
 double number(const std::string& text) {
@@ -114,11 +144,14 @@ void expect_finite_geometry(const std::vector<Element>& elements) {
       }
     }
     if (const auto it = e.attributes.find("points"); it != e.attributes.end()) {
-      static const std::regex separator("[ ,]");
-      const std::string& p = it->second;
-      for (std::sregex_token_iterator t(p.begin(), p.end(), separator, -1), end; t != end; ++t) {
-        EXPECT_TRUE(std::isfinite(number(t->str()))) << "points: " << p;
+      std::string p = it->second;
+      std::replace(p.begin(), p.end(), ',', ' ');
+      std::istringstream coordinates(p);
+      int count = 0;
+      for (std::string value; coordinates >> value; ++count) {
+        EXPECT_TRUE(std::isfinite(number(value))) << "points: " << it->second;
       }
+      EXPECT_EQ(count % 2, 0) << "points: " << it->second;
     }
   }
 }

@@ -1,6 +1,10 @@
 #include "session/executor.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "passes/passes.hpp"
 #include "session/layer_stats.hpp"
@@ -14,11 +18,10 @@ Executor::Executor(Graph graph, std::unique_ptr<Backend> backend, const KernelCo
   backend_->prepare(graph_, context);
 
   const AliasInfo aliases = find_aliases(graph_);
-  std::vector<std::unique_ptr<OpKernel>> kernels(graph_.nodes.size());
+  std::vector<std::unique_ptr<OpKernel>> kernels = make_kernels(aliases, context);
   std::vector<std::size_t> workspace(graph_.nodes.size(), 0);
   for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
-    if (aliases.steps[i] != StepKind::Execute) continue;
-    kernels[i] = backend_->make_kernel(graph_.nodes[i], graph_, context);
+    if (!kernels[i]) continue;
     workspace[i] = kernels[i]->workspace_bytes();
     weight_bytes_ += kernels[i]->weight_bytes();
   }
@@ -30,10 +33,12 @@ Executor::Executor(Graph graph, std::unique_ptr<Backend> backend, const KernelCo
     Step step;
     step.kernel = std::move(kernels[i]);
     for (const auto& in : node.inputs) {
-      if (in.empty()) step.inputs.push_back(nullptr);
+      if (in.empty())
+        step.inputs.push_back(nullptr);
       else if (auto c = graph_.constants.find(in); c != graph_.constants.end())
         step.inputs.push_back(backend_->constant_data(c->second));
-      else step.inputs.push_back(reinterpret_cast<const float*>(address_of(in)));
+      else
+        step.inputs.push_back(reinterpret_cast<const float*>(address_of(in)));
     }
     for (const auto& out : node.outputs) step.outputs.push_back(reinterpret_cast<float*>(address_of(out)));
     if (plan_.workspaces[i].bytes)
@@ -43,9 +48,15 @@ Executor::Executor(Graph graph, std::unique_ptr<Backend> backend, const KernelCo
     layer.name = node.name;
     layer.op = fused_op_label(node);
     switch (plan_.steps[i]) {
-      case StepKind::Execute: layer.kernel = std::string(step.kernel->name()); break;
-      case StepKind::Alias: layer.kernel = "alias"; break;
-      case StepKind::InPlaceConcat: layer.kernel = "concat.in_place"; break;
+      case StepKind::Execute:
+        layer.kernel = std::string(step.kernel->name());
+        break;
+      case StepKind::Alias:
+        layer.kernel = "alias";
+        break;
+      case StepKind::InPlaceConcat:
+        layer.kernel = "concat.in_place";
+        break;
     }
     for (const auto& in : node.inputs) layer.input_shapes.push_back(in.empty() ? Shape{} : graph_.shape_of(in));
     if (!node.outputs.empty()) layer.output_shape = graph_.shape_of(node.outputs[0]);
@@ -71,8 +82,10 @@ Executor::Port Executor::make_port(const std::string& name, bool staged) const {
   Port port;
   port.shape = TensorShape{name, graph_.shape_of(name)};
   port.count = static_cast<std::size_t>(element_count(port.shape.shape));
-  if (auto c = graph_.constants.find(name); c != graph_.constants.end()) port.constant = c->second.data.data();
-  else port.arena = address_of(name);
+  if (auto c = graph_.constants.find(name); c != graph_.constants.end())
+    port.constant = c->second.data.data();
+  else
+    port.arena = address_of(name);
   if (staged) port.staging.assign(port.count, 0.0f);
   return port;
 }
@@ -118,8 +131,40 @@ void Executor::run() {
   backend_->synchronize();
   for (Port& port : outputs_)
     if (!port.staging.empty() && port.arena)
-      backend_->copy_to_host(reinterpret_cast<std::byte*>(port.staging.data()), port.arena,
-                             port.count * sizeof(float));
+      backend_->copy_to_host(reinterpret_cast<std::byte*>(port.staging.data()), port.arena, port.count * sizeof(float));
+}
+
+// Kernel construction packs weights, most of a model's load time. The kernels are
+// independent (factories only read the prepared graph), so with several threads they are
+// built concurrently, each thread taking the next node; the first error thrown
+// by any of them is rethrown here.
+std::vector<std::unique_ptr<OpKernel>> Executor::make_kernels(const AliasInfo& aliases, const KernelContext& context) {
+  const std::size_t count = graph_.nodes.size();
+  std::vector<std::unique_ptr<OpKernel>> kernels(count);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    for (std::size_t i = next++; i < count && !failed; i = next++) {
+      if (aliases.steps[i] != StepKind::Execute) continue;
+      try {
+        kernels[i] = backend_->make_kernel(graph_.nodes[i], graph_, context);
+      } catch (...) {
+        const std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+        failed = true;
+      }
+    }
+  };
+  const std::size_t helpers = std::min<std::size_t>(static_cast<std::size_t>(std::max(context.threads, 1)) - 1, count);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
+    work();
+  }
+  if (error) std::rethrow_exception(error);
+  return kernels;
 }
 
 }  // namespace tarsier

@@ -63,6 +63,7 @@ class Executor {
     std::vector<float> staging;       // host copy when the backend's memory is not host visible
   };
 
+  std::vector<std::unique_ptr<OpKernel>> make_kernels(const AliasInfo& aliases, const KernelContext& context);
   std::byte* address_of(const std::string& value) const;
   Port make_port(const std::string& name, bool staged) const;
 

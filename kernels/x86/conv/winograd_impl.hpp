@@ -14,6 +14,7 @@
 // +-1, +-2).
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #include "kernels/x86/conv/conv_isa.hpp"
 #include "kernels/x86/conv/simd.hpp"
@@ -225,7 +226,13 @@ class WinogradRunner {
         for (std::int64_t k0 = 0; k0 < p_.c_in; k0 += c_.kc) {
           const std::int64_t kw = std::min(c_.kc, p_.c_in - k0);
           transform_slice(o0, w, nr, k0, kw);
+          // The next slice's filters come from DRAM: fetch them into L2 while these GEMMs
+          // compute, a share per position (read in the transform alone, they made it
+          // bandwidth-bound, ~40% of a streamed layer's time).
+          const auto [next, next_floats] = next_slice(o0, k0, t0);
           for (int pos = 0; pos < kP; ++pos) {
+            for (std::int64_t f = next_floats * pos / kP; f < next_floats * (pos + 1) / kP; f += 16)
+              __builtin_prefetch(next + f, 0, 2);
             float* mp = mbuf_ + pos * m_pos_;
             const GemmEpilogue accumulate = k0 == 0 ? GemmEpilogue{} : GemmEpilogue{nullptr, mp, w, {}};
             gemm(c_.isa, nb, w, kw, vbuf_ + pos * v_pos_ + k0, p_.c_in, ubuf_ + pos * u_pos_, mp, w, accumulate,
@@ -237,6 +244,25 @@ class WinogradRunner {
     }
   }
 
+  // Where the filters of the slice after (o0, k0) start and how many floats they span (none
+  // after the last slice of the call).
+  std::pair<const float*, std::int64_t> next_slice(std::int64_t o0, std::int64_t k0, std::int64_t t0) const {
+    const std::int64_t next_k = k0 + c_.kc;
+    if (next_k < p_.c_in) return {slice_filters(o0, next_k), std::min(c_.kc, p_.c_in - next_k) * ci_floats(o0)};
+    if (t0 + c_.block < c_.tile_end) return {slice_filters(o0, 0), std::min(c_.kc, p_.c_in) * ci_floats(o0)};
+    const std::int64_t next_o = o0 + c_.chunk;
+    if (next_o < c_.oc_end) return {slice_filters(next_o, 0), std::min(c_.kc, p_.c_in) * ci_floats(next_o)};
+    return {c_.stream_w, 0};
+  }
+  // Floats of one input channel's filters in the chunk starting at o0, and where a slice starts.
+  std::int64_t ci_floats(std::int64_t o0) const {
+    const std::int64_t w = std::min(c_.chunk, p_.c_out - o0);
+    return (w + kStreamLanes - 1) / kStreamLanes * 9 * kStreamLanes;
+  }
+  const float* slice_filters(std::int64_t o0, std::int64_t k0) const {
+    return c_.stream_w + o0 * p_.c_in * 9 + k0 * ci_floats(o0);
+  }
+
   // U for output channels [o0, o0 + w) and input channels [k0, k0 + kw), in pack_b's panel
   // layout for a k = kw, n = w GEMM: panels of nr columns, each kw x nr row-major, padding
   // columns zero.
@@ -244,7 +270,7 @@ class WinogradRunner {
     const std::int64_t w_pad = (w + nr - 1) / nr * nr;
     const std::int64_t groups = (w + kStreamLanes - 1) / kStreamLanes, w_lanes = groups * kStreamLanes;
     const std::int64_t ci_floats = groups * 9 * kStreamLanes;
-    const float* block = c_.stream_w + o0 * p_.c_in * 9;  // this chunk's filters, in read order
+    const float* block = slice_filters(o0, 0);  // this chunk's filters, in read order
     for (std::int64_t ci = k0; ci < k0 + kw; ++ci) {
       const float* g_ci = block + ci * ci_floats;
       // The raw filters come from DRAM once per run: fetch two input channels ahead (the

@@ -104,11 +104,9 @@ nlohmann::ordered_json to_json(const BenchReport& r) {
   for (const auto& l : r.layers) profiled_total += l.ms;
   j["layers"] = nlohmann::ordered_json::array();
   for (const auto& l : r.layers) {
-    nlohmann::ordered_json layer{{"name", l.info.name},
-                                 {"op", l.info.op},
-                                 {"kernel", l.info.kernel},
-                                 {"output_shape", l.info.output_shape},
-                                 {"flops", l.info.flops}};
+    nlohmann::ordered_json layer{{"name", l.info.name},     {"op", l.info.op},
+                                 {"kernel", l.info.kernel}, {"output_shape", l.info.output_shape},
+                                 {"layout", l.info.layout}, {"flops", l.info.flops}};
     if (r.profiled) {
       layer["ms"] = l.ms;
       layer["share"] = profiled_total > 0 ? l.ms / profiled_total : 0.0;

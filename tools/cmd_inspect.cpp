@@ -74,11 +74,16 @@ nlohmann::ordered_json to_json(const Report& r) {
   j["task"] = to_string(info.task);
   j["labels"] = info.labels;
   j["threshold"] = info.threshold;
-  j["input"] = {{"name", info.input.name},     {"shape", info.input.shape},
-                {"dtype", info.input.dtype},   {"layout", to_string(info.input.layout)},
-                {"color", to_string(info.input.color)}, {"resize", to_string(info.input.resize)},
-                {"letterbox", info.input.letterbox},     {"scale", info.input.scale},
-                {"mean", info.input.mean},     {"std", info.input.std}};
+  j["input"] = {{"name", info.input.name},
+                {"shape", info.input.shape},
+                {"dtype", info.input.dtype},
+                {"layout", to_string(info.input.layout)},
+                {"color", to_string(info.input.color)},
+                {"resize", to_string(info.input.resize)},
+                {"letterbox", info.input.letterbox},
+                {"scale", info.input.scale},
+                {"mean", info.input.mean},
+                {"std", info.input.std}};
   j["outputs"] = nlohmann::ordered_json::array();
   for (const auto& out : info.outputs) j["outputs"].push_back({{"name", out.name}, {"shape", out.shape}});
   j["provenance"] = {{"source_file", info.provenance.source_file},
@@ -91,15 +96,25 @@ nlohmann::ordered_json to_json(const Report& r) {
                  {"header_bytes", r.file.header_bytes}};
   j["tensors"] = nlohmann::ordered_json::array();
   for (const auto& t : r.file.tensors) {
-    j["tensors"].push_back({{"name", t.name}, {"dtype", t.dtype}, {"shape", t.shape},
-                            {"offset", t.offset}, {"bytes", t.size}, {"crc32", t.crc32}});
+    j["tensors"].push_back({{"name", t.name},
+                            {"dtype", t.dtype},
+                            {"shape", t.shape},
+                            {"offset", t.offset},
+                            {"bytes", t.size},
+                            {"crc32", t.crc32}});
   }
   j["checksums"] = {{"verified", true}, {"tensors", r.file.tensors.size()}};
   j["backend"] = r.backend;
   j["layers"] = nlohmann::ordered_json::array();
   for (const auto& l : r.layers) {
-    j["layers"].push_back({{"name", l.name}, {"op", l.op}, {"kernel", l.kernel}, {"input_shapes", l.input_shapes},
-                           {"output_shape", l.output_shape}, {"parameters", l.parameters}, {"flops", l.flops}});
+    j["layers"].push_back({{"name", l.name},
+                           {"op", l.op},
+                           {"kernel", l.kernel},
+                           {"input_shapes", l.input_shapes},
+                           {"output_shape", l.output_shape},
+                           {"layout", l.layout},
+                           {"parameters", l.parameters},
+                           {"flops", l.flops}});
   }
   j["total_flops"] = r.total_flops;
   j["total_gflops"] = static_cast<double>(r.total_flops) / 1e9;
@@ -117,8 +132,8 @@ void print_human(const Report& r, bool with_tensors) {
   summary.add({"task", to_string(info.task)});
   summary.add({"labels", join(info.labels)});
   summary.add({"threshold", format_number(info.threshold)});
-  summary.add({"input", in.name + " " + shape_to_string(in.shape) + " " + in.dtype + " " + to_string(in.layout) +
-                            ", " + to_string(in.color) + ", resize " + to_string(in.resize) +
+  summary.add({"input", in.name + " " + shape_to_string(in.shape) + " " + in.dtype + " " + to_string(in.layout) + ", " +
+                            to_string(in.color) + ", resize " + to_string(in.resize) +
                             (in.letterbox ? ", letterbox" : "")});
   summary.add({"", "(pixel * " + format_number(in.scale) + " - mean) / std, mean " + floats(in.mean) + ", std " +
                        floats(in.std)});
@@ -127,8 +142,7 @@ void print_human(const Report& r, bool with_tensors) {
   }
   const Provenance& p = info.provenance;
   summary.add({"source", p.source_file + (p.source_sha256.empty() ? "" : " (sha256 " + p.source_sha256 + ")")});
-  summary.add({"converter", p.converter_version + ", producer " + p.producer + ", opset " +
-                                std::to_string(p.opset)});
+  summary.add({"converter", p.converter_version + ", producer " + p.producer + ", opset " + std::to_string(p.opset)});
   summary.add({"format", ".tsr " + std::to_string(r.file.major) + "." + std::to_string(r.file.minor) + ", " +
                              format_bytes(r.file.file_bytes) + " (header " + format_bytes(r.file.header_bytes) + ")"});
   summary.add({"checksums", "verified (" + std::to_string(r.file.tensors.size()) + " tensors)"});
@@ -137,11 +151,11 @@ void print_human(const Report& r, bool with_tensors) {
 
   std::printf("\nlayers (%zu)\n", r.layers.size());
   TextTable layers;
-  layers.add({"#", "name", "op", "kernel", "output", "params", "FLOPs"});
-  layers.align_right({0, 5, 6});
+  layers.add({"#", "name", "op", "kernel", "output", "stored", "params", "FLOPs"});
+  layers.align_right({0, 6, 7});
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const LayerInfo& l = r.layers[i];
-    layers.add({std::to_string(i), l.name, l.op, l.kernel, shape_to_string(l.output_shape),
+    layers.add({std::to_string(i), l.name, l.op, l.kernel, shape_to_string(l.output_shape), l.layout,
                 format_count(l.parameters), format_count(l.flops)});
   }
   layers.print(stdout, "  ");

@@ -58,8 +58,20 @@ Executor::Executor(Graph graph, std::unique_ptr<Backend> backend, const KernelCo
         layer.kernel = "concat.in_place";
         break;
     }
-    for (const auto& in : node.inputs) layer.input_shapes.push_back(in.empty() ? Shape{} : graph_.shape_of(in));
-    if (!node.outputs.empty()) layer.output_shape = graph_.shape_of(node.outputs[0]);
+    // A backend that stores a layer's activations NHWC marks it "layout: nhwc" (x86); shapes
+    // are reported in the graph's NCHW order all the same, with the layout beside them.
+    layer.layout = node.attrs.get_string("layout", "");
+    const bool nhwc = layer.layout == "nhwc";
+    auto logical = [&](const Shape& s) { return nhwc && s.size() == 4 ? Shape{s[0], s[3], s[1], s[2]} : s; };
+    for (const auto& in : node.inputs) {
+      if (in.empty())
+        layer.input_shapes.emplace_back();
+      else if (graph_.is_constant(in))
+        layer.input_shapes.push_back(graph_.shape_of(in));
+      else
+        layer.input_shapes.push_back(logical(graph_.shape_of(in)));
+    }
+    if (!node.outputs.empty()) layer.output_shape = logical(graph_.shape_of(node.outputs[0]));
     layer.flops = node_flops(node, graph_);
     layer.parameters = node_parameters(node, graph_);
     layers_.push_back(std::move(layer));

@@ -39,9 +39,11 @@ struct LayerInfo {
   std::string name;
   std::string op;      // e.g. "Conv+Add+Relu"
   std::string kernel;  // which kernel the backend chose, e.g. "ref.conv2d"
+  // Shapes in the graph's order (NCHW for ONNX models), whatever layout the backend stores.
   std::vector<std::vector<std::int64_t>> input_shapes;
   std::vector<std::int64_t> output_shape;
-  std::int64_t flops = 0;  // multiply-add counted as 2
+  std::string layout;  // "nhwc" when the backend stores this layer's 4-D activations NHWC
+  std::int64_t flops = 0;       // multiply-add counted as 2
   std::int64_t parameters = 0;
 };
 

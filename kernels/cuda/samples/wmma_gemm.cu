@@ -9,16 +9,13 @@ namespace {
 namespace wmma = nvcuda::wmma;
 constexpr int kWarpsPerBlock = 4;
 
-__global__ void wmma_gemm_kernel(const __half *__restrict__ a,
-                                 const __half *__restrict__ b_t,
-                                 const float *__restrict__ bias,
-                                 float *__restrict__ c, int m, int n, int k) {
+__global__ void wmma_gemm_kernel(const __half *__restrict__ a, const __half *__restrict__ b_t,
+                                 const float *__restrict__ bias, float *__restrict__ c, int m, int n, int k) {
   __shared__ __align__(32) float tiles[kWarpsPerBlock][16 * 16];
   const int warp = threadIdx.x / warpSize, lane = threadIdx.x % warpSize;
   const int tile = blockIdx.x * kWarpsPerBlock + warp;
   const int tiles_n = n / 16;
-  if (tile >= (m / 16) * tiles_n)
-    return; // whole warps leave together
+  if (tile >= (m / 16) * tiles_n) return;  // whole warps leave together
   const int tm = tile / tiles_n * 16, tn = tile % tiles_n * 16;
 
   wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
@@ -38,15 +35,14 @@ __global__ void wmma_gemm_kernel(const __half *__restrict__ a,
   }
 }
 
-} // namespace
+}  // namespace
 
-void wmma_gemm_bias_relu(const __half *a, const __half *b_t, const float *bias,
-                         float *c, int m, int n, int k, cudaStream_t stream) {
+void wmma_gemm_bias_relu(const __half *a, const __half *b_t, const float *bias, float *c, int m, int n, int k,
+                         cudaStream_t stream) {
   const int tiles = (m / 16) * (n / 16);
-  const int blocks =
-      tiles == 0 ? 1 : (tiles + kWarpsPerBlock - 1) / kWarpsPerBlock;
+  const int blocks = tiles == 0 ? 1 : (tiles + kWarpsPerBlock - 1) / kWarpsPerBlock;
   TARSIER_LAUNCH(wmma_gemm_kernel, blocks, kWarpsPerBlock * 32, 0, stream)
   (a, b_t, bias, c, m, n, k);
 }
 
-} // namespace tarsier::cuda_samples
+}  // namespace tarsier::cuda_samples

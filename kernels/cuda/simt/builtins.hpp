@@ -26,17 +26,7 @@ namespace tarsier::simt::detail {
 
 enum class BarrierOp : int { Sync, Count, And, Or };
 
-enum class WarpOp : int {
-  Sync,
-  ShflIdx,
-  ShflUp,
-  ShflDown,
-  ShflXor,
-  All,
-  Any,
-  Ballot,
-  WmmaUniform
-};
+enum class WarpOp : int { Sync, ShflIdx, ShflUp, ShflDown, ShflXor, All, Any, Ballot, WmmaUniform };
 
 // __syncthreads and its _count/_and/_or variants; returns the reduced
 // predicate.
@@ -45,8 +35,7 @@ int block_barrier(BarrierOp op, int predicate);
 // A warp collective over the lanes in mask: every lane in it must make the same
 // call (same op, mask and width). Returns this lane's result: the shuffled
 // value, the vote, or 0.
-std::uint64_t warp_collective(WarpOp op, unsigned mask, std::uint64_t value,
-                              int lane_arg, int width, const char *what);
+std::uint64_t warp_collective(WarpOp op, unsigned mask, std::uint64_t value, int lane_arg, int width, const char *what);
 
 unsigned active_mask();
 void *dynamic_shared_memory();
@@ -54,15 +43,16 @@ void *dynamic_shared_memory();
 // Throws a tarsier::Error naming the kernel, block and thread that called it.
 [[noreturn]] void kernel_error(const char *message);
 
-template <class T> std::uint64_t to_bits(const T &v) {
-  static_assert(std::is_trivially_copyable_v<T> && sizeof(T) <= 8,
-                "warp shuffles move at most 8 bytes");
+template <class T>
+std::uint64_t to_bits(const T &v) {
+  static_assert(std::is_trivially_copyable_v<T> && sizeof(T) <= 8, "warp shuffles move at most 8 bytes");
   std::uint64_t bits = 0;
   std::memcpy(&bits, &v, sizeof(T));
   return bits;
 }
 
-template <class T> T from_bits(std::uint64_t bits) {
+template <class T>
+T from_bits(std::uint64_t bits) {
   T v{};
   std::memcpy(&v, &bits, sizeof(T));
   return v;
@@ -70,11 +60,10 @@ template <class T> T from_bits(std::uint64_t bits) {
 
 inline void compiler_barrier() { asm volatile("" ::: "memory"); }
 
-inline std::uint64_t warp_call(WarpOp op, unsigned mask, std::uint64_t value,
-                               int lane_arg, int width, const char *what) {
+inline std::uint64_t warp_call(WarpOp op, unsigned mask, std::uint64_t value, int lane_arg, int width,
+                               const char *what) {
   compiler_barrier();
-  const std::uint64_t r =
-      warp_collective(op, mask, value, lane_arg, width, what);
+  const std::uint64_t r = warp_collective(op, mask, value, lane_arg, width, what);
   compiler_barrier();
   return r;
 }
@@ -86,71 +75,56 @@ inline int barrier_call(BarrierOp op, int predicate) {
   return r;
 }
 
-} // namespace tarsier::simt::detail
+}  // namespace tarsier::simt::detail
 
-inline void __syncthreads() {
-  tarsier::simt::detail::barrier_call(tarsier::simt::detail::BarrierOp::Sync,
-                                      0);
-}
+inline void __syncthreads() { tarsier::simt::detail::barrier_call(tarsier::simt::detail::BarrierOp::Sync, 0); }
 inline int __syncthreads_count(int predicate) {
-  return tarsier::simt::detail::barrier_call(
-      tarsier::simt::detail::BarrierOp::Count, predicate);
+  return tarsier::simt::detail::barrier_call(tarsier::simt::detail::BarrierOp::Count, predicate);
 }
 inline int __syncthreads_and(int predicate) {
-  return tarsier::simt::detail::barrier_call(
-      tarsier::simt::detail::BarrierOp::And, predicate);
+  return tarsier::simt::detail::barrier_call(tarsier::simt::detail::BarrierOp::And, predicate);
 }
 inline int __syncthreads_or(int predicate) {
-  return tarsier::simt::detail::barrier_call(
-      tarsier::simt::detail::BarrierOp::Or, predicate);
+  return tarsier::simt::detail::barrier_call(tarsier::simt::detail::BarrierOp::Or, predicate);
 }
 
 inline void __syncwarp(unsigned mask = 0xffffffffu) {
-  tarsier::simt::detail::warp_call(tarsier::simt::detail::WarpOp::Sync, mask, 0,
-                                   0, warpSize, "__syncwarp");
+  tarsier::simt::detail::warp_call(tarsier::simt::detail::WarpOp::Sync, mask, 0, 0, warpSize, "__syncwarp");
 }
 
 template <class T>
 T __shfl_sync(unsigned mask, T var, int src_lane, int width = warpSize) {
   using namespace tarsier::simt::detail;
-  return from_bits<T>(warp_call(WarpOp::ShflIdx, mask, to_bits(var), src_lane,
-                                width, "__shfl_sync"));
+  return from_bits<T>(warp_call(WarpOp::ShflIdx, mask, to_bits(var), src_lane, width, "__shfl_sync"));
 }
 template <class T>
 T __shfl_up_sync(unsigned mask, T var, unsigned delta, int width = warpSize) {
   using namespace tarsier::simt::detail;
-  return from_bits<T>(warp_call(WarpOp::ShflUp, mask, to_bits(var),
-                                static_cast<int>(delta), width,
-                                "__shfl_up_sync"));
+  return from_bits<T>(warp_call(WarpOp::ShflUp, mask, to_bits(var), static_cast<int>(delta), width, "__shfl_up_sync"));
 }
 template <class T>
 T __shfl_down_sync(unsigned mask, T var, unsigned delta, int width = warpSize) {
   using namespace tarsier::simt::detail;
-  return from_bits<T>(warp_call(WarpOp::ShflDown, mask, to_bits(var),
-                                static_cast<int>(delta), width,
-                                "__shfl_down_sync"));
+  return from_bits<T>(
+      warp_call(WarpOp::ShflDown, mask, to_bits(var), static_cast<int>(delta), width, "__shfl_down_sync"));
 }
 template <class T>
 T __shfl_xor_sync(unsigned mask, T var, int lane_mask, int width = warpSize) {
   using namespace tarsier::simt::detail;
-  return from_bits<T>(warp_call(WarpOp::ShflXor, mask, to_bits(var), lane_mask,
-                                width, "__shfl_xor_sync"));
+  return from_bits<T>(warp_call(WarpOp::ShflXor, mask, to_bits(var), lane_mask, width, "__shfl_xor_sync"));
 }
 
 inline int __all_sync(unsigned mask, int predicate) {
   using namespace tarsier::simt::detail;
-  return static_cast<int>(
-      warp_call(WarpOp::All, mask, predicate != 0, 0, warpSize, "__all_sync"));
+  return static_cast<int>(warp_call(WarpOp::All, mask, predicate != 0, 0, warpSize, "__all_sync"));
 }
 inline int __any_sync(unsigned mask, int predicate) {
   using namespace tarsier::simt::detail;
-  return static_cast<int>(
-      warp_call(WarpOp::Any, mask, predicate != 0, 0, warpSize, "__any_sync"));
+  return static_cast<int>(warp_call(WarpOp::Any, mask, predicate != 0, 0, warpSize, "__any_sync"));
 }
 inline unsigned __ballot_sync(unsigned mask, int predicate) {
   using namespace tarsier::simt::detail;
-  return static_cast<unsigned>(warp_call(WarpOp::Ballot, mask, predicate != 0,
-                                         0, warpSize, "__ballot_sync"));
+  return static_cast<unsigned>(warp_call(WarpOp::Ballot, mask, predicate != 0, 0, warpSize, "__ballot_sync"));
 }
 inline unsigned __activemask() { return tarsier::simt::detail::active_mask(); }
 

@@ -23,8 +23,7 @@
 namespace tarsier::simt::detail {
 namespace {
 
-void start_switch(void **fake_stack_save, const void *bottom,
-                  std::size_t size) {
+void start_switch(void **fake_stack_save, const void *bottom, std::size_t size) {
 #if defined(TARSIER_SIMT_ASAN)
   __sanitizer_start_switch_fiber(fake_stack_save, bottom, size);
 #else
@@ -32,8 +31,7 @@ void start_switch(void **fake_stack_save, const void *bottom,
 #endif
 }
 
-void finish_switch(void *fake_stack_save, const void **bottom_old,
-                   std::size_t *size_old) {
+void finish_switch(void *fake_stack_save, const void **bottom_old, std::size_t *size_old) {
 #if defined(TARSIER_SIMT_ASAN)
   __sanitizer_finish_switch_fiber(fake_stack_save, bottom_old, size_old);
 #else
@@ -41,28 +39,24 @@ void finish_switch(void *fake_stack_save, const void **bottom_old,
 #endif
 }
 
-} // namespace
+}  // namespace
 
 Fiber::Fiber(std::size_t stack_bytes) {
   const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   stack_bytes_ = (stack_bytes + page - 1) / page * page;
   mapping_bytes_ = stack_bytes_ + page;
-  mapping_ = mmap(nullptr, mapping_bytes_, PROT_READ | PROT_WRITE,
-                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  mapping_ = mmap(nullptr, mapping_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapping_ == MAP_FAILED) {
     mapping_ = nullptr;
-    throw Error(ErrorCode::Internal,
-                std::string("simt: cannot map a fiber stack: ") +
-                    std::strerror(errno));
+    throw Error(ErrorCode::Internal, std::string("simt: cannot map a fiber stack: ") + std::strerror(errno));
   }
   mprotect(mapping_, page,
-           PROT_NONE); // stacks grow down: the guard page sits below
+           PROT_NONE);  // stacks grow down: the guard page sits below
   stack_ = static_cast<char *>(mapping_) + page;
 }
 
 Fiber::~Fiber() {
-  if (mapping_ != nullptr)
-    munmap(mapping_, mapping_bytes_);
+  if (mapping_ != nullptr) munmap(mapping_, mapping_bytes_);
 }
 
 void Fiber::reset(void (*entry)(), SchedulerContext &scheduler) {
@@ -95,4 +89,4 @@ void Fiber::on_finish(SchedulerContext &scheduler) {
   start_switch(nullptr, scheduler.stack_bottom, scheduler.stack_size);
 }
 
-} // namespace tarsier::simt::detail
+}  // namespace tarsier::simt::detail

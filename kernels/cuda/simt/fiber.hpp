@@ -19,7 +19,7 @@ struct SchedulerContext {
 };
 
 class Fiber {
-public:
+ public:
   explicit Fiber(std::size_t stack_bytes);
   ~Fiber();
   Fiber(const Fiber &) = delete;
@@ -37,7 +37,7 @@ public:
   void on_start(SchedulerContext &scheduler);
   void on_finish(SchedulerContext &scheduler);
 
-private:
+ private:
   void *mapping_ = nullptr;
   std::size_t mapping_bytes_ = 0;
   char *stack_ = nullptr;
@@ -46,4 +46,4 @@ private:
   void *fake_stack_ = nullptr;
 };
 
-} // namespace tarsier::simt::detail
+}  // namespace tarsier::simt::detail

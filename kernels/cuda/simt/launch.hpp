@@ -18,14 +18,13 @@ namespace tarsier::simt {
 // every launch.
 enum class BlockOrder { Forward, Reverse, Random };
 
-} // namespace tarsier::simt
+}  // namespace tarsier::simt
 
 // An emulated stream. Launches on the null stream run in Forward order.
 struct CUstream_st {
   tarsier::simt::BlockOrder order = tarsier::simt::BlockOrder::Forward;
   std::uint64_t seed = 0;
-  std::uint64_t launches =
-      0; // advanced by each launch so Random orders differ between launches
+  std::uint64_t launches = 0;  // advanced by each launch so Random orders differ between launches
   // The portable dynamic shared memory limit (more needs cudaFuncSetAttribute
   // on a real GPU).
   std::size_t max_dynamic_shared_bytes = 48 * 1024;
@@ -46,30 +45,27 @@ struct KernelCall {
 // Runs every block of the grid to completion; throws tarsier::Error on a bad
 // configuration, a deadlock, a warp-collective mismatch or a shared-memory
 // guard overwritten by the kernel.
-void launch(const char *kernel_name, dim3 grid, dim3 block,
-            std::size_t dynamic_shared_bytes, cudaStream_t stream,
+void launch(const char *kernel_name, dim3 grid, dim3 block, std::size_t dynamic_shared_bytes, cudaStream_t stream,
             KernelCall call);
 
-} // namespace detail
+}  // namespace detail
 
-template <class... Params> class Launcher {
-public:
-  Launcher(const char *name, void (*kernel)(Params...), dim3 grid, dim3 block,
-           std::size_t smem, cudaStream_t stream)
-      : name_(name), kernel_(kernel), grid_(grid), block_(block), smem_(smem),
-        stream_(stream) {}
+template <class... Params>
+class Launcher {
+ public:
+  Launcher(const char *name, void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t smem, cudaStream_t stream)
+      : name_(name), kernel_(kernel), grid_(grid), block_(block), smem_(smem), stream_(stream) {}
 
   // Arguments are converted to the kernel's parameter types once, like a CUDA
   // launch copies them; every emulated thread then gets its own copy of them.
-  template <class... Args> void operator()(Args &&...args) const {
-    static_assert(sizeof...(Args) == sizeof...(Params),
-                  "kernel launched with the wrong number of arguments");
-    const State state{kernel_, std::tuple<std::decay_t<Params>...>(
-                                   std::forward<Args>(args)...)};
+  template <class... Args>
+  void operator()(Args &&...args) const {
+    static_assert(sizeof...(Args) == sizeof...(Params), "kernel launched with the wrong number of arguments");
+    const State state{kernel_, std::tuple<std::decay_t<Params>...>(std::forward<Args>(args)...)};
     detail::launch(name_, grid_, block_, smem_, stream_, {&invoke, &state});
   }
 
-private:
+ private:
   struct State {
     void (*kernel)(Params...);
     std::tuple<std::decay_t<Params>...> args;
@@ -87,10 +83,9 @@ private:
 };
 
 template <class... Params>
-Launcher<Params...> launcher(const char *name, void (*kernel)(Params...),
-                             dim3 grid, dim3 block, std::size_t smem,
+Launcher<Params...> launcher(const char *name, void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t smem,
                              cudaStream_t stream) {
   return Launcher<Params...>(name, kernel, grid, block, smem, stream);
 }
 
-} // namespace tarsier::simt
+}  // namespace tarsier::simt

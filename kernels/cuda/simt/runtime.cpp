@@ -39,18 +39,14 @@ namespace tarsier::simt::detail {
 namespace {
 
 #if defined(TARSIER_SIMT_ASAN)
-constexpr std::size_t kStackBytes =
-    512 * 1024; // ASan's redzones make frames several times larger
+constexpr std::size_t kStackBytes = 512 * 1024;  // ASan's redzones make frames several times larger
 #else
 constexpr std::size_t kStackBytes = 64 * 1024;
 #endif
-constexpr std::size_t kGuardBytes =
-    256; // canary bytes on each side of dynamic shared memory
-constexpr std::size_t kSharedAlign =
-    128; // what TARSIER_DYNAMIC_SHARED promises under nvcc
+constexpr std::size_t kGuardBytes = 256;   // canary bytes on each side of dynamic shared memory
+constexpr std::size_t kSharedAlign = 128;  // what TARSIER_DYNAMIC_SHARED promises under nvcc
 constexpr unsigned char kGuardByte = 0xA5;
-constexpr unsigned char kPoisonByte =
-    0xFF; // NaN as float or half, -1 as an integer
+constexpr unsigned char kPoisonByte = 0xFF;  // NaN as float or half, -1 as an integer
 constexpr std::uint64_t kMaxRandomOrderBlocks = std::uint64_t{1} << 22;
 
 enum class State { Ready, AtBarrier, AtWarpOp, Exited };
@@ -67,7 +63,7 @@ struct WarpPost {
 struct Thread {
   explicit Thread(std::size_t stack_bytes) : fiber(stack_bytes) {}
   Fiber fiber;
-  unsigned linear = 0; // threadIdx flattened: x fastest, as CUDA forms warps
+  unsigned linear = 0;  // threadIdx flattened: x fastest, as CUDA forms warps
   uint3 index{};
   State state = State::Ready;
   bool started = false;
@@ -75,8 +71,7 @@ struct Thread {
   BarrierOp barrier_op = BarrierOp::Sync;
   int predicate = 0;
   WarpPost post;
-  std::uint64_t result =
-      0; // of the collective it waited at, read when it resumes
+  std::uint64_t result = 0;  // of the collective it waited at, read when it resumes
   std::exception_ptr error;
 };
 
@@ -103,7 +98,7 @@ std::mutex &launch_mutex() {
   return m;
 }
 
-std::uint64_t mix(std::uint64_t x) { // splitmix64 finaliser
+std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
   x += 0x9e3779b97f4a7c15ull;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
@@ -116,11 +111,9 @@ thread_local Launch *t_launch = nullptr;
 void fiber_entry();
 
 class Launch {
-public:
-  Launch(const char *name, dim3 grid, dim3 block, std::size_t smem_bytes,
-         cudaStream_t stream, KernelCall call)
-      : name_(name), grid_(grid), block_(block), smem_bytes_(smem_bytes),
-        call_(call) {
+ public:
+  Launch(const char *name, dim3 grid, dim3 block, std::size_t smem_bytes, cudaStream_t stream, KernelCall call)
+      : name_(name), grid_(grid), block_(block), smem_bytes_(smem_bytes), call_(call) {
     validate(stream);
     if (stream != nullptr) {
       order_ = stream->order;
@@ -133,21 +126,14 @@ public:
       t.index = {i % block.x, (i / block.x) % block.y, i / (block.x * block.y)};
       thread_order_.push_back(i);
     }
-    if (order_ == BlockOrder::Reverse)
-      std::reverse(thread_order_.begin(), thread_order_.end());
-    smem_storage_.resize(kGuardBytes + kSharedAlign + smem_bytes_ +
-                         kGuardBytes);
-    const auto start =
-        reinterpret_cast<std::uintptr_t>(smem_storage_.data()) + kGuardBytes;
+    if (order_ == BlockOrder::Reverse) std::reverse(thread_order_.begin(), thread_order_.end());
+    smem_storage_.resize(kGuardBytes + kSharedAlign + smem_bytes_ + kGuardBytes);
+    const auto start = reinterpret_cast<std::uintptr_t>(smem_storage_.data()) + kGuardBytes;
     smem_base_ =
-        smem_storage_.data() +
-        ((start + kSharedAlign - 1) / kSharedAlign * kSharedAlign - start) +
-        kGuardBytes;
+        smem_storage_.data() + ((start + kSharedAlign - 1) / kSharedAlign * kSharedAlign - start) + kGuardBytes;
   }
 
-  ~Launch() {
-    TARSIER_SIMT_UNPOISON(smem_storage_.data(), smem_storage_.size());
-  }
+  ~Launch() { TARSIER_SIMT_UNPOISON(smem_storage_.data(), smem_storage_.size()); }
   Launch(const Launch &) = delete;
   Launch &operator=(const Launch &) = delete;
 
@@ -157,17 +143,13 @@ public:
     const std::uint64_t total = std::uint64_t{grid_.x} * grid_.y * grid_.z;
     if (order_ == BlockOrder::Random) {
       if (total > kMaxRandomOrderBlocks)
-        fail_config("a grid of " + std::to_string(total) +
-                    " blocks is too large for random order");
+        fail_config("a grid of " + std::to_string(total) + " blocks is too large for random order");
       std::vector<std::uint64_t> perm(total);
-      for (std::uint64_t i = 0; i < total; ++i)
-        perm[i] = i;
+      for (std::uint64_t i = 0; i < total; ++i) perm[i] = i;
       std::shuffle(perm.begin(), perm.end(), rng_);
-      for (std::uint64_t b : perm)
-        run_block(b);
+      for (std::uint64_t b : perm) run_block(b);
     } else {
-      for (std::uint64_t i = 0; i < total; ++i)
-        run_block(order_ == BlockOrder::Forward ? i : total - 1 - i);
+      for (std::uint64_t i = 0; i < total; ++i) run_block(order_ == BlockOrder::Forward ? i : total - 1 - i);
     }
   }
 
@@ -202,9 +184,7 @@ public:
   }
 
   unsigned active_mask() const {
-    return lanes_where(running_->linear / 32 * 32, [](const Thread &t) {
-      return t.state != State::Exited;
-    });
+    return lanes_where(running_->linear / 32 * 32, [](const Thread &t) { return t.state != State::Exited; });
   }
 
   void *shared() const { return smem_base_; }
@@ -212,35 +192,26 @@ public:
   bool on_fiber() const { return running_ != nullptr; }
 
   [[noreturn]] void fail_here(const std::string &message) const {
-    if (running_ == nullptr)
-      fail(message);
+    if (running_ == nullptr) fail(message);
     fail_at(*running_, message);
   }
 
-private:
+ private:
   void validate(cudaStream_t stream) const {
-    if (block_.x == 0 || block_.y == 0 || block_.z == 0 || block_.x > 1024 ||
-        block_.y > 1024 || block_.z > 64 ||
+    if (block_.x == 0 || block_.y == 0 || block_.z == 0 || block_.x > 1024 || block_.y > 1024 || block_.z > 64 ||
         std::uint64_t{block_.x} * block_.y * block_.z > 1024)
-      fail_config("invalid block " + str(block_) +
-                  " (at most 1024 threads, z at most 64)");
-    if (grid_.x == 0 || grid_.y == 0 || grid_.z == 0 || grid_.x > 2147483647u ||
-        grid_.y > 65535 || grid_.z > 65535)
+      fail_config("invalid block " + str(block_) + " (at most 1024 threads, z at most 64)");
+    if (grid_.x == 0 || grid_.y == 0 || grid_.z == 0 || grid_.x > 2147483647u || grid_.y > 65535 || grid_.z > 65535)
       fail_config("invalid grid " + str(grid_));
-    const std::size_t limit = stream != nullptr
-                                  ? stream->max_dynamic_shared_bytes
-                                  : Stream{}.max_dynamic_shared_bytes;
+    const std::size_t limit = stream != nullptr ? stream->max_dynamic_shared_bytes : Stream{}.max_dynamic_shared_bytes;
     if (smem_bytes_ > limit)
-      fail_config(std::to_string(smem_bytes_) +
-                  " bytes of dynamic shared memory exceed the limit of " +
+      fail_config(std::to_string(smem_bytes_) + " bytes of dynamic shared memory exceed the limit of " +
                   std::to_string(limit));
   }
 
   void run_block(std::uint64_t linear) {
-    block_index_ = {
-        static_cast<unsigned>(linear % grid_.x),
-        static_cast<unsigned>(linear / grid_.x % grid_.y),
-        static_cast<unsigned>(linear / (std::uint64_t{grid_.x} * grid_.y))};
+    block_index_ = {static_cast<unsigned>(linear % grid_.x), static_cast<unsigned>(linear / grid_.x % grid_.y),
+                    static_cast<unsigned>(linear / (std::uint64_t{grid_.x} * grid_.y))};
     blockIdx = block_index_;
     for (Thread &t : threads_) {
       t.state = State::Ready;
@@ -248,28 +219,22 @@ private:
       t.error = nullptr;
       t.fiber.reset(&fiber_entry, scheduler_);
     }
-    if (order_ == BlockOrder::Random)
-      std::shuffle(thread_order_.begin(), thread_order_.end(), rng_);
+    if (order_ == BlockOrder::Random) std::shuffle(thread_order_.begin(), thread_order_.end(), rng_);
     prepare_shared();
     try {
       for (;;) {
         for (unsigned i : thread_order_) {
           Thread &t = threads_[i];
-          if (t.state != State::Ready)
-            continue;
+          if (t.state != State::Ready) continue;
           t.started = true;
           resume(t);
-          if (t.error)
-            std::rethrow_exception(t.error);
+          if (t.error) std::rethrow_exception(t.error);
         }
-        if (std::all_of(threads_.begin(), threads_.end(), [](const Thread &t) {
-              return t.state == State::Exited;
-            }))
+        if (std::all_of(threads_.begin(), threads_.end(), [](const Thread &t) { return t.state == State::Exited; }))
           break;
         const bool warps = complete_warps();
         const bool barrier = complete_barrier();
-        if (!warps && !barrier)
-          fail(deadlock_report());
+        if (!warps && !barrier) fail(deadlock_report());
       }
     } catch (...) {
       abandon_block();
@@ -288,15 +253,13 @@ private:
   void suspend(Thread &t, State state) {
     t.state = state;
     t.fiber.switch_out(scheduler_);
-    if (t.cancel)
-      throw Cancelled{};
+    if (t.cancel) throw Cancelled{};
   }
 
   // Unwinds every fiber that is still suspended, so no stack is left half-run.
   void abandon_block() {
     for (Thread &t : threads_) {
-      if (!t.started || t.state == State::Exited)
-        continue;
+      if (!t.started || t.state == State::Exited) continue;
       t.cancel = true;
       resume(t);
     }
@@ -307,35 +270,33 @@ private:
     BarrierOp op = BarrierOp::Sync;
     const Thread *first = nullptr;
     for (const Thread &t : threads_) {
-      if (t.state == State::Exited)
-        return false; // a deadlock unless warps progress
-      if (t.state != State::AtBarrier)
-        return false;
+      if (t.state == State::Exited) return false;  // a deadlock unless warps progress
+      if (t.state != State::AtBarrier) return false;
       if (first == nullptr) {
         first = &t;
         op = t.barrier_op;
       } else if (t.barrier_op != op) {
-        fail_at(t, "threads meet at different kinds of __syncthreads "
-                   "(plain/_count/_and/_or)");
+        fail_at(t,
+                "threads meet at different kinds of __syncthreads "
+                "(plain/_count/_and/_or)");
       }
       ++waiting;
       count += t.predicate != 0;
     }
-    if (waiting == 0)
-      return false;
+    if (waiting == 0) return false;
     int result = 0;
     switch (op) {
-    case BarrierOp::Sync:
-      break;
-    case BarrierOp::Count:
-      result = count;
-      break;
-    case BarrierOp::And:
-      result = count == waiting;
-      break;
-    case BarrierOp::Or:
-      result = count > 0;
-      break;
+      case BarrierOp::Sync:
+        break;
+      case BarrierOp::Count:
+        result = count;
+        break;
+      case BarrierOp::And:
+        result = count == waiting;
+        break;
+      case BarrierOp::Or:
+        result = count > 0;
+        break;
     }
     for (Thread &t : threads_) {
       t.result = static_cast<std::uint64_t>(result);
@@ -344,11 +305,11 @@ private:
     return true;
   }
 
-  template <class Pred> unsigned lanes_where(unsigned first, Pred pred) const {
+  template <class Pred>
+  unsigned lanes_where(unsigned first, Pred pred) const {
     unsigned mask = 0;
     for (unsigned lane = 0; lane < 32 && first + lane < nthreads_; ++lane)
-      if (pred(threads_[first + lane]))
-        mask |= 1u << lane;
+      if (pred(threads_[first + lane])) mask |= 1u << lane;
     return mask;
   }
 
@@ -358,37 +319,29 @@ private:
       const unsigned lanes = std::min(32u, nthreads_ - first);
       for (unsigned lane = 0; lane < lanes; ++lane) {
         const Thread &t = threads_[first + lane];
-        if (t.state != State::AtWarpOp)
-          continue;
+        if (t.state != State::AtWarpOp) continue;
         const WarpPost &p = t.post;
         if (((p.mask >> lane) & 1u) == 0)
-          fail_at(t, std::string(p.what) +
-                         ": the calling lane is not in mask " + hex(p.mask));
+          fail_at(t, std::string(p.what) + ": the calling lane is not in mask " + hex(p.mask));
         if (p.op == WarpOp::WmmaUniform && lanes != 32)
-          fail_at(t, std::string(p.what) + " needs a full warp, this one has " +
-                         std::to_string(lanes) + " lanes");
+          fail_at(t, std::string(p.what) + " needs a full warp, this one has " + std::to_string(lanes) + " lanes");
         const unsigned exist = lanes == 32 ? 0xffffffffu : (1u << lanes) - 1;
         const unsigned members = p.mask & exist;
         bool all_here = true;
         for (unsigned m = 0; m < lanes; ++m) {
-          if (((members >> m) & 1u) == 0)
-            continue;
+          if (((members >> m) & 1u) == 0) continue;
           const Thread &u = threads_[first + m];
           if (u.state == State::Exited)
-            fail_at(t, std::string(p.what) + " with mask " + hex(p.mask) +
-                           ": lane " + std::to_string(m) +
+            fail_at(t, std::string(p.what) + " with mask " + hex(p.mask) + ": lane " + std::to_string(m) +
                            " exited without reaching it");
           if (u.state != State::AtWarpOp) {
             all_here = false;
-          } else if (u.post.op != p.op || u.post.mask != p.mask ||
-                     u.post.width != p.width) {
-            fail_at(t, std::string(p.what) + " with mask " + hex(p.mask) +
-                           " meets lane " + std::to_string(m) + " at " +
+          } else if (u.post.op != p.op || u.post.mask != p.mask || u.post.width != p.width) {
+            fail_at(t, std::string(p.what) + " with mask " + hex(p.mask) + " meets lane " + std::to_string(m) + " at " +
                            u.post.what + " with mask " + hex(u.post.mask));
           }
         }
-        if (!all_here)
-          continue;
+        if (!all_here) continue;
         finish_warp_op(first, members);
         progressed = true;
       }
@@ -399,8 +352,7 @@ private:
   void finish_warp_op(unsigned first, unsigned members) {
     std::uint64_t all = 1, any = 0, ballot = 0;
     for (unsigned m = 0; m < 32; ++m) {
-      if (((members >> m) & 1u) == 0)
-        continue;
+      if (((members >> m) & 1u) == 0) continue;
       const bool v = threads_[first + m].post.value != 0;
       all &= v;
       any |= v;
@@ -408,113 +360,95 @@ private:
     }
     std::array<std::uint64_t, 32> results{};
     for (unsigned lane = 0; lane < 32; ++lane) {
-      if (((members >> lane) & 1u) == 0)
-        continue;
+      if (((members >> lane) & 1u) == 0) continue;
       const Thread &t = threads_[first + lane];
       const WarpPost &p = t.post;
       switch (p.op) {
-      case WarpOp::Sync:
-        break;
-      case WarpOp::All:
-        results[lane] = all;
-        break;
-      case WarpOp::Any:
-        results[lane] = any;
-        break;
-      case WarpOp::Ballot:
-        results[lane] = ballot;
-        break;
-      case WarpOp::WmmaUniform: {
-        const unsigned lead = static_cast<unsigned>(__builtin_ctz(members));
-        if (p.value != threads_[first + lead].post.value)
-          fail_at(t, std::string(p.what) + ": lanes " + std::to_string(lead) +
-                         " and " + std::to_string(lane) +
-                         " pass different pointers, ldm or layouts");
-        break;
-      }
-      default:
-        results[lane] = shuffle(t, lane, first, members);
-        break;
+        case WarpOp::Sync:
+          break;
+        case WarpOp::All:
+          results[lane] = all;
+          break;
+        case WarpOp::Any:
+          results[lane] = any;
+          break;
+        case WarpOp::Ballot:
+          results[lane] = ballot;
+          break;
+        case WarpOp::WmmaUniform: {
+          const unsigned lead = static_cast<unsigned>(__builtin_ctz(members));
+          if (p.value != threads_[first + lead].post.value)
+            fail_at(t, std::string(p.what) + ": lanes " + std::to_string(lead) + " and " + std::to_string(lane) +
+                           " pass different pointers, ldm or layouts");
+          break;
+        }
+        default:
+          results[lane] = shuffle(t, lane, first, members);
+          break;
       }
     }
     for (unsigned lane = 0; lane < 32; ++lane) {
-      if (((members >> lane) & 1u) == 0)
-        continue;
+      if (((members >> lane) & 1u) == 0) continue;
       threads_[first + lane].result = results[lane];
       threads_[first + lane].state = State::Ready;
     }
   }
 
-  std::uint64_t shuffle(const Thread &t, unsigned lane, unsigned first,
-                        unsigned members) const {
+  std::uint64_t shuffle(const Thread &t, unsigned lane, unsigned first, unsigned members) const {
     const WarpPost &p = t.post;
     const int w = p.width;
     if (w < 1 || w > 32 || (w & (w - 1)) != 0)
-      fail_at(t, std::string(p.what) + ": width " + std::to_string(w) +
-                     " is not a power of two up to 32");
+      fail_at(t, std::string(p.what) + ": width " + std::to_string(w) + " is not a power of two up to 32");
     const int self = static_cast<int>(lane);
     const int base = self & ~(w - 1);
     int src = self;
     switch (p.op) {
-    case WarpOp::ShflIdx:
-      src = base + (p.lane_arg & (w - 1));
-      break;
-    case WarpOp::ShflUp:
-      src = (self & (w - 1)) >= p.lane_arg ? self - p.lane_arg : self;
-      break;
-    case WarpOp::ShflDown:
-      src = (self & (w - 1)) + p.lane_arg < w ? self + p.lane_arg : self;
-      break;
-    case WarpOp::ShflXor:
-      src = self ^ p.lane_arg;
-      if ((src & ~(w - 1)) > base)
-        src = self; // later groups are out of reach: own value
-      break;
-    default:
-      break;
+      case WarpOp::ShflIdx:
+        src = base + (p.lane_arg & (w - 1));
+        break;
+      case WarpOp::ShflUp:
+        src = (self & (w - 1)) >= p.lane_arg ? self - p.lane_arg : self;
+        break;
+      case WarpOp::ShflDown:
+        src = (self & (w - 1)) + p.lane_arg < w ? self + p.lane_arg : self;
+        break;
+      case WarpOp::ShflXor:
+        src = self ^ p.lane_arg;
+        if ((src & ~(w - 1)) > base) src = self;  // later groups are out of reach: own value
+        break;
+      default:
+        break;
     }
     if (src != self && (src < 0 || src > 31 || ((members >> src) & 1u) == 0))
-      fail_at(t, std::string(p.what) + ": lane " + std::to_string(lane) +
-                     " reads lane " + std::to_string(src) +
-                     ", which is not in mask " + hex(p.mask) +
-                     " (undefined on a GPU)");
+      fail_at(t, std::string(p.what) + ": lane " + std::to_string(lane) + " reads lane " + std::to_string(src) +
+                     ", which is not in mask " + hex(p.mask) + " (undefined on a GPU)");
     return threads_[first + static_cast<unsigned>(src)].post.value;
   }
 
   std::string deadlock_report() const {
     std::vector<const Thread *> at_barrier, at_warp, exited;
     for (const Thread &t : threads_) {
-      if (t.state == State::AtBarrier)
-        at_barrier.push_back(&t);
-      if (t.state == State::AtWarpOp)
-        at_warp.push_back(&t);
-      if (t.state == State::Exited)
-        exited.push_back(&t);
+      if (t.state == State::AtBarrier) at_barrier.push_back(&t);
+      if (t.state == State::AtWarpOp) at_warp.push_back(&t);
+      if (t.state == State::Exited) exited.push_back(&t);
     }
     auto list = [](const std::vector<const Thread *> &v) {
       std::string s;
       for (std::size_t i = 0; i < v.size() && i < 8; ++i) {
-        if (i > 0)
-          s += ' ';
+        if (i > 0) s += ' ';
         s += str(v[i]->index);
       }
       return s + (v.size() > 8 ? " ..." : "");
     };
     std::string msg = "deadlock: ";
     if (!at_barrier.empty() && !exited.empty() && at_warp.empty()) {
-      msg += std::to_string(at_barrier.size()) +
-             " threads wait at __syncthreads but " +
-             std::to_string(exited.size()) +
-             " threads exited without reaching it (exited: " + list(exited) +
-             "; waiting: " + list(at_barrier) + ")";
+      msg += std::to_string(at_barrier.size()) + " threads wait at __syncthreads but " + std::to_string(exited.size()) +
+             " threads exited without reaching it (exited: " + list(exited) + "; waiting: " + list(at_barrier) + ")";
     } else {
-      msg += std::to_string(at_barrier.size()) +
-             " threads wait at __syncthreads (" + list(at_barrier) + "), " +
-             std::to_string(at_warp.size()) + " at warp collectives (" +
-             list(at_warp) + "), " + std::to_string(exited.size()) + " exited";
-      if (!at_warp.empty())
-        msg += "; thread " + str(at_warp[0]->index) + " waits at " +
-               at_warp[0]->post.what;
+      msg += std::to_string(at_barrier.size()) + " threads wait at __syncthreads (" + list(at_barrier) + "), " +
+             std::to_string(at_warp.size()) + " at warp collectives (" + list(at_warp) + "), " +
+             std::to_string(exited.size()) + " exited";
+      if (!at_warp.empty()) msg += "; thread " + str(at_warp[0]->index) + " waits at " + at_warp[0]->post.what;
     }
     return msg;
   }
@@ -539,30 +473,22 @@ private:
       if (before[i] != kGuardByte)
         fail("wrote before the start of its " + std::to_string(smem_bytes_) +
              " bytes of dynamic shared memory (byte offset " +
-             std::to_string(static_cast<long>(i) -
-                            static_cast<long>(kGuardBytes)) +
-             ")");
+             std::to_string(static_cast<long>(i) - static_cast<long>(kGuardBytes)) + ")");
     for (std::size_t i = kGuardBytes; i-- > 0;)
       if (after[i] != kGuardByte)
         fail("wrote past the end of its " + std::to_string(smem_bytes_) +
-             " bytes of dynamic shared memory (up to byte offset " +
-             std::to_string(smem_bytes_ + i) + ")");
+             " bytes of dynamic shared memory (up to byte offset " + std::to_string(smem_bytes_ + i) + ")");
   }
 
-  std::string where() const {
-    return "simt: kernel '" + std::string(name_) + "' block " +
-           str(block_index_);
-  }
+  std::string where() const { return "simt: kernel '" + std::string(name_) + "' block " + str(block_index_); }
   [[noreturn]] void fail_config(const std::string &message) const {
-    throw Error(ErrorCode::InvalidArgument,
-                "simt: kernel '" + std::string(name_) + "': " + message);
+    throw Error(ErrorCode::InvalidArgument, "simt: kernel '" + std::string(name_) + "': " + message);
   }
   [[noreturn]] void fail(const std::string &message) const {
     throw Error(ErrorCode::Internal, where() + ": " + message);
   }
   [[noreturn]] void fail_at(const Thread &t, const std::string &message) const {
-    throw Error(ErrorCode::Internal,
-                where() + " thread " + str(t.index) + ": " + message);
+    throw Error(ErrorCode::Internal, where() + " thread " + str(t.index) + ": " + message);
   }
 
   const char *name_;
@@ -572,8 +498,7 @@ private:
   BlockOrder order_ = BlockOrder::Forward;
   std::mt19937_64 rng_;
   unsigned nthreads_ = 0;
-  std::deque<Thread>
-      threads_; // a deque: fibers hold their own context and must not move
+  std::deque<Thread> threads_;  // a deque: fibers hold their own context and must not move
   std::vector<unsigned> thread_order_;
   SchedulerContext scheduler_;
   Thread *running_ = nullptr;
@@ -586,21 +511,18 @@ void fiber_entry() { t_launch->fiber_main(); }
 
 Launch &current(const char *what) {
   if (t_launch == nullptr || !t_launch->on_fiber())
-    throw Error(ErrorCode::Internal,
-                std::string("simt: ") + what + " called outside a kernel");
+    throw Error(ErrorCode::Internal, std::string("simt: ") + what + " called outside a kernel");
   return *t_launch;
 }
 
-} // namespace
+}  // namespace
 
-void launch(const char *kernel_name, dim3 grid, dim3 block,
-            std::size_t dynamic_shared_bytes, cudaStream_t stream,
+void launch(const char *kernel_name, dim3 grid, dim3 block, std::size_t dynamic_shared_bytes, cudaStream_t stream,
             KernelCall call) {
   if (t_launch != nullptr)
-    throw Error(ErrorCode::Internal,
-                std::string("simt: kernel '") + kernel_name +
-                    "' launched from inside a kernel (dynamic parallelism is "
-                    "not emulated)");
+    throw Error(ErrorCode::Internal, std::string("simt: kernel '") + kernel_name +
+                                         "' launched from inside a kernel (dynamic parallelism is "
+                                         "not emulated)");
   const std::lock_guard lock(launch_mutex());
   Launch launch(kernel_name, grid, block, dynamic_shared_bytes, stream, call);
   t_launch = &launch;
@@ -613,23 +535,17 @@ void launch(const char *kernel_name, dim3 grid, dim3 block,
   t_launch = nullptr;
 }
 
-int block_barrier(BarrierOp op, int predicate) {
-  return current("__syncthreads").barrier(op, predicate);
-}
+int block_barrier(BarrierOp op, int predicate) { return current("__syncthreads").barrier(op, predicate); }
 
-std::uint64_t warp_collective(WarpOp op, unsigned mask, std::uint64_t value,
-                              int lane_arg, int width, const char *what) {
+std::uint64_t warp_collective(WarpOp op, unsigned mask, std::uint64_t value, int lane_arg, int width,
+                              const char *what) {
   return current(what).warp({op, mask, value, lane_arg, width, what});
 }
 
 unsigned active_mask() { return current("__activemask").active_mask(); }
 
-void *dynamic_shared_memory() {
-  return current("dynamic shared memory").shared();
-}
+void *dynamic_shared_memory() { return current("dynamic shared memory").shared(); }
 
-void kernel_error(const char *message) {
-  current("kernel_error").fail_here(message);
-}
+void kernel_error(const char *message) { current("kernel_error").fail_here(message); }
 
-} // namespace tarsier::simt::detail
+}  // namespace tarsier::simt::detail

@@ -26,11 +26,10 @@
 #define __shared__ static
 #define __constant__
 
-#define TARSIER_LAUNCH(kernel, grid, block, smem, stream)                      \
+#define TARSIER_LAUNCH(kernel, grid, block, smem, stream) \
   ::tarsier::simt::launcher(#kernel, kernel, grid, block, smem, stream)
 // extern __shared__ T name[] cannot be valid C++ without a per-name definition,
 // so dynamic shared memory is declared through this macro (extern __shared__
 // under nvcc).
-#define TARSIER_DYNAMIC_SHARED(type, name)                                     \
-  type *const name =                                                           \
-      static_cast<type *>(::tarsier::simt::detail::dynamic_shared_memory())
+#define TARSIER_DYNAMIC_SHARED(type, name) \
+  type *const name = static_cast<type *>(::tarsier::simt::detail::dynamic_shared_memory())

@@ -13,6 +13,52 @@
 namespace tarsier::simt_test {
 namespace {
 
+struct Ranks {
+  std::vector<int> blocks, threads;
+};
+
+Ranks run_order(cudaStream_t stream, int blocks, int threads) {
+  DeviceBuffer<int> block_counter(1, 0), thread_counters(blocks, 0), block_rank(blocks, -1),
+      thread_rank(static_cast<std::size_t>(blocks * threads), -1);
+  execution_order(block_counter.data(), thread_counters.data(), block_rank.data(), thread_rank.data(), blocks, threads,
+                  stream);
+  return {block_rank.to_vector(), thread_rank.to_vector()};
+}
+
+TEST(SimtFeatures, BlocksAndThreadsRunInTheStreamsOrder) {
+  const int blocks = 16, threads = 64;
+  std::vector<int> iota_b(blocks), iota_t(threads);
+  std::iota(iota_b.begin(), iota_b.end(), 0);
+  std::iota(iota_t.begin(), iota_t.end(), 0);
+  auto forward = make_stream(simt::BlockOrder::Forward), reverse = make_stream(simt::BlockOrder::Reverse);
+  const Ranks f = run_order(&forward, blocks, threads), r = run_order(&reverse, blocks, threads);
+  for (int b = 0; b < blocks; ++b) {
+    EXPECT_EQ(f.blocks[b], b);
+    EXPECT_EQ(r.blocks[b], blocks - 1 - b);
+    for (int t = 0; t < threads; ++t) {
+      EXPECT_EQ(f.threads[b * threads + t], t);
+      EXPECT_EQ(r.threads[b * threads + t], threads - 1 - t);
+    }
+  }
+  auto random = make_stream(simt::BlockOrder::Random, 7), same_seed = make_stream(simt::BlockOrder::Random, 7);
+  const Ranks a = run_order(&random, blocks, threads), b = run_order(&random, blocks, threads);
+  const Ranks a_again = run_order(&same_seed, blocks, threads);
+  EXPECT_EQ(a.blocks, a_again.blocks) << "a seed reproduces its order";
+  EXPECT_EQ(a.threads, a_again.threads);
+  EXPECT_NE(a.blocks, b.blocks) << "consecutive launches draw new orders";
+  for (const Ranks* x : {&a, &b}) {
+    std::vector<int> sorted = x->blocks;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(sorted, iota_b);
+    EXPECT_NE(x->blocks, f.blocks);
+    EXPECT_NE(x->blocks, r.blocks);
+    std::vector<int> first_block(x->threads.begin(), x->threads.begin() + threads);
+    EXPECT_NE(first_block, iota_t);
+    std::sort(first_block.begin(), first_block.end());
+    EXPECT_EQ(first_block, iota_t);
+  }
+}
+
 TEST(SimtFeatures, ThreadAndBlockIndicesCoverTheGridOnce) {
   std::mt19937 rng(1);
   for (auto order : kOrders) {

@@ -115,6 +115,12 @@ __global__ void dynamic_reverse_kernel(const float* x, float* y) {
   y[base + threadIdx.x] = chunk[blockDim.x - 1 - threadIdx.x];
 }
 
+__global__ void execution_order_kernel(int* block_counter, int* thread_counters, int* block_rank, int* thread_rank) {
+  const int rank = atomicAdd(&thread_counters[blockIdx.x], 1);
+  thread_rank[blockIdx.x * blockDim.x + threadIdx.x] = rank;
+  if (rank == 0) block_rank[blockIdx.x] = atomicAdd(block_counter, 1);
+}
+
 namespace wmma = nvcuda::wmma;
 
 __global__ void wmma_tile_kernel(const __half* a, const __half* b, const float* c0, float* c) {
@@ -158,6 +164,12 @@ void atomics(const int* v, const float* f, int n, AtomicsOut out, cudaStream_t s
 
 void dynamic_reverse(const float* x, float* y, int blocks, int threads, cudaStream_t s) {
   TARSIER_LAUNCH(dynamic_reverse_kernel, blocks, threads, threads * sizeof(float), s)(x, y);
+}
+
+void execution_order(int* block_counter, int* thread_counters, int* block_rank, int* thread_rank, int blocks,
+                     int threads, cudaStream_t s) {
+  TARSIER_LAUNCH(execution_order_kernel, blocks, threads, 0, s)
+  (block_counter, thread_counters, block_rank, thread_rank);
 }
 
 void wmma_tile(const __half* a, const __half* b, const float* c0, float* c, int threads, cudaStream_t s) {

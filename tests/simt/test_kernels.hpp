@@ -39,6 +39,11 @@ void dynamic_reverse(const float* x, float* y, int blocks, int threads, cudaStre
 // WMMA: 16x16 c = a (row-major) * b (row-major) + c0, all in one warp, c0 and c float.
 void wmma_tile(const __half* a, const __half* b, const float* c0, float* c, int threads, cudaStream_t s);
 
+// rank[b] = the order block b ran in; thread_rank[g] = the order thread g ran in within its block
+// (counters: one int for blocks, one per block for threads, all zero).
+void execution_order(int* block_counter, int* thread_counters, int* block_rank, int* thread_rank, int blocks,
+                     int threads, cudaStream_t s);
+
 // --- planted bugs (planted_bug_kernels.cu) ---
 // Reverse each block's chunk through static shared memory; with_sync=false forgets the barrier
 // between the writes and the reads.

@@ -7,6 +7,10 @@ option(TARSIER_CUDA_PTXAS_VERBOSE "Print ptxas register/shared memory/spill use 
 
 set(TARSIER_HAVE_CUDA OFF)
 if(NOT TARSIER_CUDA STREQUAL "OFF")
+  # The toolkit's standard place, for shells that do not have it on PATH.
+  if(NOT DEFINED CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc CACHE FILEPATH "CUDA compiler")
+  endif()
   include(CheckLanguage)
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)

@@ -62,6 +62,12 @@ TEST(SimtHalf, KnownConversions) {
   EXPECT_EQ(__low2float(h2), 1.5f);
   EXPECT_EQ(__high2float(h2), -0.25f);
   EXPECT_EQ(__half2float(__int2half_rn(2049)), 2048.0f);  // tie to even
+  const __half2 other = __floats2half2_rn(3.0f, 4.0f);
+  EXPECT_EQ(__high2float(__low2half2(h2)), 1.5f);
+  EXPECT_EQ(__low2float(__high2half2(h2)), -0.25f);
+  EXPECT_EQ(__high2float(__lows2half2(h2, other)), 3.0f);
+  EXPECT_EQ(__low2float(__highs2half2(h2, other)), -0.25f);
+  EXPECT_EQ(__high2float(make_half2(__float2half(5.0f), __float2half(6.0f))), 6.0f);
 }
 
 TEST(SimtHalf, ConversionsMatchF16C) {

@@ -116,6 +116,11 @@ inline float __low2float(__half2 h) { return static_cast<float>(h.x); }
 inline float __high2float(__half2 h) { return static_cast<float>(h.y); }
 inline __half __low2half(__half2 h) { return h.x; }
 inline __half __high2half(__half2 h) { return h.y; }
+inline __half2 make_half2(__half x, __half y) { return {x, y}; }
+inline __half2 __low2half2(__half2 h) { return {h.x, h.x}; }
+inline __half2 __high2half2(__half2 h) { return {h.y, h.y}; }
+inline __half2 __lows2half2(__half2 a, __half2 b) { return {a.x, b.x}; }
+inline __half2 __highs2half2(__half2 a, __half2 b) { return {a.y, b.y}; }
 inline float2 __half22float2(__half2 h) { return {static_cast<float>(h.x), static_cast<float>(h.y)}; }
 
 inline __half __hadd(__half a, __half b) { return __half(double(float(a)) + double(float(b))); }

@@ -15,7 +15,7 @@
 // it with different types.
 #define TARSIER_DYNAMIC_SHARED(type, name)                                \
   extern __shared__ __align__(128) unsigned char tarsier_dynamic_smem_[]; \
-  type *const name = reinterpret_cast<type *>(tarsier_dynamic_smem_)
+  type* const name = reinterpret_cast<type*>(tarsier_dynamic_smem_)
 #else
 #include "kernels/cuda/simt/simt.hpp"
 #endif

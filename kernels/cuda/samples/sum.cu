@@ -11,7 +11,7 @@ __device__ __forceinline__ float warp_sum(float v) {
   return v;
 }
 
-__global__ void sum_kernel(const float *__restrict__ x, int n, float *out) {
+__global__ void sum_kernel(const float* __restrict__ x, int n, float* out) {
   TARSIER_DYNAMIC_SHARED(float, partials);
   float v = 0.0f;
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) v += x[i];
@@ -29,7 +29,7 @@ __global__ void sum_kernel(const float *__restrict__ x, int n, float *out) {
 
 }  // namespace
 
-void sum(const float *x, int n, float *out, int threads_per_block, cudaStream_t stream) {
+void sum(const float* x, int n, float* out, int threads_per_block, cudaStream_t stream) {
   const int needed = (n + threads_per_block - 1) / threads_per_block;
   const int blocks = needed < 1 ? 1 : (needed > 64 ? 64 : needed);  // grid-stride beyond 64 blocks
   const size_t smem = threads_per_block / 32 * sizeof(float);

@@ -9,7 +9,7 @@ namespace {
 constexpr int kTile = 32;
 constexpr int kRowsPerPass = 8;
 
-__global__ void transpose_kernel(const float *__restrict__ in, float *__restrict__ out, int rows, int cols) {
+__global__ void transpose_kernel(const float* __restrict__ in, float* __restrict__ out, int rows, int cols) {
   __shared__ float tile[kTile][kTile + 1];
   const int c0 = blockIdx.x * kTile, r0 = blockIdx.y * kTile;
   for (int dy = threadIdx.y; dy < kTile; dy += kRowsPerPass) {
@@ -25,7 +25,7 @@ __global__ void transpose_kernel(const float *__restrict__ in, float *__restrict
 
 }  // namespace
 
-void transpose(const float *in, float *out, int rows, int cols, cudaStream_t stream) {
+void transpose(const float* in, float* out, int rows, int cols, cudaStream_t stream) {
   const dim3 grid((cols + kTile - 1) / kTile, (rows + kTile - 1) / kTile);
   TARSIER_LAUNCH(transpose_kernel, grid, dim3(kTile, kRowsPerPass), 0, stream)
   (in, out, rows, cols);

@@ -9,8 +9,8 @@ namespace {
 namespace wmma = nvcuda::wmma;
 constexpr int kWarpsPerBlock = 4;
 
-__global__ void wmma_gemm_kernel(const __half *__restrict__ a, const __half *__restrict__ b_t,
-                                 const float *__restrict__ bias, float *__restrict__ c, int m, int n, int k) {
+__global__ void wmma_gemm_kernel(const __half* __restrict__ a, const __half* __restrict__ b_t,
+                                 const float* __restrict__ bias, float* __restrict__ c, int m, int n, int k) {
   __shared__ __align__(32) float tiles[kWarpsPerBlock][16 * 16];
   const int warp = threadIdx.x / warpSize, lane = threadIdx.x % warpSize;
   const int tile = blockIdx.x * kWarpsPerBlock + warp;
@@ -37,7 +37,7 @@ __global__ void wmma_gemm_kernel(const __half *__restrict__ a, const __half *__r
 
 }  // namespace
 
-void wmma_gemm_bias_relu(const __half *a, const __half *b_t, const float *bias, float *c, int m, int n, int k,
+void wmma_gemm_bias_relu(const __half* a, const __half* b_t, const float* bias, float* c, int m, int n, int k,
                          cudaStream_t stream) {
   const int tiles = (m / 16) * (n / 16);
   const int blocks = tiles == 0 ? 1 : (tiles + kWarpsPerBlock - 1) / kWarpsPerBlock;

@@ -35,16 +35,16 @@ int block_barrier(BarrierOp op, int predicate);
 // A warp collective over the lanes in mask: every lane in it must make the same
 // call (same op, mask and width). Returns this lane's result: the shuffled
 // value, the vote, or 0.
-std::uint64_t warp_collective(WarpOp op, unsigned mask, std::uint64_t value, int lane_arg, int width, const char *what);
+std::uint64_t warp_collective(WarpOp op, unsigned mask, std::uint64_t value, int lane_arg, int width, const char* what);
 
 unsigned active_mask();
-void *dynamic_shared_memory();
+void* dynamic_shared_memory();
 
 // Throws a tarsier::Error naming the kernel, block and thread that called it.
-[[noreturn]] void kernel_error(const char *message);
+[[noreturn]] void kernel_error(const char* message);
 
 template <class T>
-std::uint64_t to_bits(const T &v) {
+std::uint64_t to_bits(const T& v) {
   static_assert(std::is_trivially_copyable_v<T> && sizeof(T) <= 8, "warp shuffles move at most 8 bytes");
   std::uint64_t bits = 0;
   std::memcpy(&bits, &v, sizeof(T));
@@ -61,7 +61,7 @@ T from_bits(std::uint64_t bits) {
 inline void compiler_barrier() { asm volatile("" ::: "memory"); }
 
 inline std::uint64_t warp_call(WarpOp op, unsigned mask, std::uint64_t value, int lane_arg, int width,
-                               const char *what) {
+                               const char* what) {
   compiler_barrier();
   const std::uint64_t r = warp_collective(op, mask, value, lane_arg, width, what);
   compiler_barrier();

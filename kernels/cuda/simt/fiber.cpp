@@ -23,7 +23,7 @@
 namespace tarsier::simt::detail {
 namespace {
 
-void start_switch(void **fake_stack_save, const void *bottom, std::size_t size) {
+void start_switch(void** fake_stack_save, const void* bottom, std::size_t size) {
 #if defined(TARSIER_SIMT_ASAN)
   __sanitizer_start_switch_fiber(fake_stack_save, bottom, size);
 #else
@@ -31,7 +31,7 @@ void start_switch(void **fake_stack_save, const void *bottom, std::size_t size) 
 #endif
 }
 
-void finish_switch(void *fake_stack_save, const void **bottom_old, std::size_t *size_old) {
+void finish_switch(void* fake_stack_save, const void** bottom_old, std::size_t* size_old) {
 #if defined(TARSIER_SIMT_ASAN)
   __sanitizer_finish_switch_fiber(fake_stack_save, bottom_old, size_old);
 #else
@@ -42,7 +42,7 @@ void finish_switch(void *fake_stack_save, const void **bottom_old, std::size_t *
 // swapcontext(from, to) spelled as getcontext + setcontext. ASan intercepts swapcontext and
 // clears the shadow of the whole target stack on every call (megabytes of madvise per block);
 // with the fiber annotations above it needs none of that, so the switch avoids the interceptor.
-void jump(ucontext_t &from, const ucontext_t &to) {
+void jump(ucontext_t& from, const ucontext_t& to) {
   volatile bool resumed = false;
   getcontext(&from);  // returns a second time when someone switches back to `from`
   if (!resumed) {
@@ -64,14 +64,14 @@ Fiber::Fiber(std::size_t stack_bytes) {
   }
   mprotect(mapping_, page,
            PROT_NONE);  // stacks grow down: the guard page sits below
-  stack_ = static_cast<char *>(mapping_) + page;
+  stack_ = static_cast<char*>(mapping_) + page;
 }
 
 Fiber::~Fiber() {
   if (mapping_ != nullptr) munmap(mapping_, mapping_bytes_);
 }
 
-void Fiber::reset(void (*entry)(), SchedulerContext &scheduler) {
+void Fiber::reset(void (*entry)(), SchedulerContext& scheduler) {
   getcontext(&context_);
   context_.uc_stack.ss_sp = stack_;
   context_.uc_stack.ss_size = stack_bytes_;
@@ -80,23 +80,23 @@ void Fiber::reset(void (*entry)(), SchedulerContext &scheduler) {
   fake_stack_ = nullptr;
 }
 
-void Fiber::switch_in(SchedulerContext &scheduler) {
+void Fiber::switch_in(SchedulerContext& scheduler) {
   start_switch(&scheduler.fake_stack, stack_, stack_bytes_);
   jump(scheduler.context, context_);
   finish_switch(scheduler.fake_stack, nullptr, nullptr);
 }
 
-void Fiber::switch_out(SchedulerContext &scheduler) {
+void Fiber::switch_out(SchedulerContext& scheduler) {
   start_switch(&fake_stack_, scheduler.stack_bottom, scheduler.stack_size);
   jump(context_, scheduler.context);
   finish_switch(fake_stack_, nullptr, nullptr);
 }
 
-void Fiber::on_start(SchedulerContext &scheduler) {
+void Fiber::on_start(SchedulerContext& scheduler) {
   finish_switch(fake_stack_, &scheduler.stack_bottom, &scheduler.stack_size);
 }
 
-void Fiber::on_finish(SchedulerContext &scheduler) {
+void Fiber::on_finish(SchedulerContext& scheduler) {
   // A null save slot tells ASan this fiber's stack is going away.
   start_switch(nullptr, scheduler.stack_bottom, scheduler.stack_size);
 }

@@ -154,22 +154,22 @@ inline __half2 __hneg2(__half2 a) { return {__hneg(a.x), __hneg(a.y)}; }
 inline __half2 __habs2(__half2 a) { return {__habs(a.x), __habs(a.y)}; }
 
 // The operators cuda_fp16.hpp defines for device code.
-inline __half operator+(const __half &a, const __half &b) { return __hadd(a, b); }
-inline __half operator-(const __half &a, const __half &b) { return __hsub(a, b); }
-inline __half operator*(const __half &a, const __half &b) { return __hmul(a, b); }
-inline __half operator/(const __half &a, const __half &b) { return __hdiv(a, b); }
-inline __half operator-(const __half &a) { return __hneg(a); }
-inline __half &operator+=(__half &a, const __half &b) { return a = __hadd(a, b); }
-inline __half &operator-=(__half &a, const __half &b) { return a = __hsub(a, b); }
-inline __half &operator*=(__half &a, const __half &b) { return a = __hmul(a, b); }
-inline bool operator==(const __half &a, const __half &b) { return __heq(a, b); }
-inline bool operator!=(const __half &a, const __half &b) { return __hne(a, b); }
-inline bool operator<(const __half &a, const __half &b) { return __hlt(a, b); }
-inline bool operator<=(const __half &a, const __half &b) { return __hle(a, b); }
-inline bool operator>(const __half &a, const __half &b) { return __hgt(a, b); }
-inline bool operator>=(const __half &a, const __half &b) { return __hge(a, b); }
-inline __half2 operator+(const __half2 &a, const __half2 &b) { return __hadd2(a, b); }
-inline __half2 operator-(const __half2 &a, const __half2 &b) { return __hsub2(a, b); }
-inline __half2 operator*(const __half2 &a, const __half2 &b) { return __hmul2(a, b); }
-inline __half2 &operator+=(__half2 &a, const __half2 &b) { return a = __hadd2(a, b); }
-inline __half2 &operator*=(__half2 &a, const __half2 &b) { return a = __hmul2(a, b); }
+inline __half operator+(const __half& a, const __half& b) { return __hadd(a, b); }
+inline __half operator-(const __half& a, const __half& b) { return __hsub(a, b); }
+inline __half operator*(const __half& a, const __half& b) { return __hmul(a, b); }
+inline __half operator/(const __half& a, const __half& b) { return __hdiv(a, b); }
+inline __half operator-(const __half& a) { return __hneg(a); }
+inline __half& operator+=(__half& a, const __half& b) { return a = __hadd(a, b); }
+inline __half& operator-=(__half& a, const __half& b) { return a = __hsub(a, b); }
+inline __half& operator*=(__half& a, const __half& b) { return a = __hmul(a, b); }
+inline bool operator==(const __half& a, const __half& b) { return __heq(a, b); }
+inline bool operator!=(const __half& a, const __half& b) { return __hne(a, b); }
+inline bool operator<(const __half& a, const __half& b) { return __hlt(a, b); }
+inline bool operator<=(const __half& a, const __half& b) { return __hle(a, b); }
+inline bool operator>(const __half& a, const __half& b) { return __hgt(a, b); }
+inline bool operator>=(const __half& a, const __half& b) { return __hge(a, b); }
+inline __half2 operator+(const __half2& a, const __half2& b) { return __hadd2(a, b); }
+inline __half2 operator-(const __half2& a, const __half2& b) { return __hsub2(a, b); }
+inline __half2 operator*(const __half2& a, const __half2& b) { return __hmul2(a, b); }
+inline __half2& operator+=(__half2& a, const __half2& b) { return a = __hadd2(a, b); }
+inline __half2& operator*=(__half2& a, const __half2& b) { return a = __hmul2(a, b); }

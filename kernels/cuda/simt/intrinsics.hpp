@@ -17,7 +17,7 @@ inline float min(float a, float b) { return std::fmin(a, b); }
 inline float max(float a, float b) { return std::fmax(a, b); }
 
 template <class T>
-T __ldg(const T *p) {
+T __ldg(const T* p) {
   return *p;
 }
 

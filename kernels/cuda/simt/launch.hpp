@@ -29,7 +29,7 @@ struct CUstream_st {
   // on a real GPU).
   std::size_t max_dynamic_shared_bytes = 48 * 1024;
 };
-using cudaStream_t = CUstream_st *;
+using cudaStream_t = CUstream_st*;
 
 namespace tarsier::simt {
 
@@ -38,14 +38,14 @@ using Stream = CUstream_st;
 namespace detail {
 
 struct KernelCall {
-  void (*invoke)(const void *state);
-  const void *state;
+  void (*invoke)(const void* state);
+  const void* state;
 };
 
 // Runs every block of the grid to completion; throws tarsier::Error on a bad
 // configuration, a deadlock, a warp-collective mismatch or a shared-memory
 // guard overwritten by the kernel.
-void launch(const char *kernel_name, dim3 grid, dim3 block, std::size_t dynamic_shared_bytes, cudaStream_t stream,
+void launch(const char* kernel_name, dim3 grid, dim3 block, std::size_t dynamic_shared_bytes, cudaStream_t stream,
             KernelCall call);
 
 }  // namespace detail
@@ -53,13 +53,13 @@ void launch(const char *kernel_name, dim3 grid, dim3 block, std::size_t dynamic_
 template <class... Params>
 class Launcher {
  public:
-  Launcher(const char *name, void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t smem, cudaStream_t stream)
+  Launcher(const char* name, void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t smem, cudaStream_t stream)
       : name_(name), kernel_(kernel), grid_(grid), block_(block), smem_(smem), stream_(stream) {}
 
   // Arguments are converted to the kernel's parameter types once, like a CUDA
   // launch copies them; every emulated thread then gets its own copy of them.
   template <class... Args>
-  void operator()(Args &&...args) const {
+  void operator()(Args&&... args) const {
     static_assert(sizeof...(Args) == sizeof...(Params), "kernel launched with the wrong number of arguments");
     const State state{kernel_, std::tuple<std::decay_t<Params>...>(std::forward<Args>(args)...)};
     detail::launch(name_, grid_, block_, smem_, stream_, {&invoke, &state});
@@ -70,12 +70,12 @@ class Launcher {
     void (*kernel)(Params...);
     std::tuple<std::decay_t<Params>...> args;
   };
-  static void invoke(const void *state) {
-    const State &s = *static_cast<const State *>(state);
+  static void invoke(const void* state) {
+    const State& s = *static_cast<const State*>(state);
     std::apply(s.kernel, s.args);
   }
 
-  const char *name_;
+  const char* name_;
   void (*kernel_)(Params...);
   dim3 grid_, block_;
   std::size_t smem_;
@@ -83,7 +83,7 @@ class Launcher {
 };
 
 template <class... Params>
-Launcher<Params...> launcher(const char *name, void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t smem,
+Launcher<Params...> launcher(const char* name, void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t smem,
                              cudaStream_t stream) {
   return Launcher<Params...>(name, kernel, grid, block, smem, stream);
 }

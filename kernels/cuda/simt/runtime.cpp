@@ -57,7 +57,7 @@ struct WarpPost {
   std::uint64_t value = 0;
   int lane_arg = 0;
   int width = 0;
-  const char *what = "";
+  const char* what = "";
 };
 
 struct Thread {
@@ -93,7 +93,7 @@ std::string hex(unsigned v) {
 
 // Emulated shared arrays are function statics, so two launches must never
 // overlap.
-std::mutex &launch_mutex() {
+std::mutex& launch_mutex() {
   static std::mutex m;
   return m;
 }
@@ -106,13 +106,13 @@ std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
 }
 
 class Launch;
-thread_local Launch *t_launch = nullptr;
+thread_local Launch* t_launch = nullptr;
 
 void fiber_entry();
 
 class Launch {
  public:
-  Launch(const char *name, dim3 grid, dim3 block, std::size_t smem_bytes, cudaStream_t stream, KernelCall call)
+  Launch(const char* name, dim3 grid, dim3 block, std::size_t smem_bytes, cudaStream_t stream, KernelCall call)
       : name_(name), grid_(grid), block_(block), smem_bytes_(smem_bytes), call_(call) {
     validate(stream);
     if (stream != nullptr) {
@@ -121,7 +121,7 @@ class Launch {
     }
     nthreads_ = block.x * block.y * block.z;
     for (unsigned i = 0; i < nthreads_; ++i) {
-      Thread &t = threads_.emplace_back(kStackBytes);
+      Thread& t = threads_.emplace_back(kStackBytes);
       t.linear = i;
       t.index = {i % block.x, (i / block.x) % block.y, i / (block.x * block.y)};
       thread_order_.push_back(i);
@@ -134,8 +134,8 @@ class Launch {
   }
 
   ~Launch() { TARSIER_SIMT_UNPOISON(smem_storage_.data(), smem_storage_.size()); }
-  Launch(const Launch &) = delete;
-  Launch &operator=(const Launch &) = delete;
+  Launch(const Launch&) = delete;
+  Launch& operator=(const Launch&) = delete;
 
   void run() {
     gridDim = grid_;
@@ -156,11 +156,11 @@ class Launch {
   // --- called on fibers ---
 
   void fiber_main() {
-    Thread &t = *running_;
+    Thread& t = *running_;
     t.fiber.on_start(scheduler_);
     try {
       call_.invoke(call_.state);
-    } catch (const Cancelled &) {
+    } catch (const Cancelled&) {
     } catch (...) {
       t.error = std::current_exception();
     }
@@ -169,29 +169,29 @@ class Launch {
   }
 
   int barrier(BarrierOp op, int predicate) {
-    Thread &t = *running_;
+    Thread& t = *running_;
     t.barrier_op = op;
     t.predicate = predicate;
     suspend(t, State::AtBarrier);
     return static_cast<int>(t.result);
   }
 
-  std::uint64_t warp(const WarpPost &post) {
-    Thread &t = *running_;
+  std::uint64_t warp(const WarpPost& post) {
+    Thread& t = *running_;
     t.post = post;
     suspend(t, State::AtWarpOp);
     return t.result;
   }
 
   unsigned active_mask() const {
-    return lanes_where(running_->linear / 32 * 32, [](const Thread &t) { return t.state != State::Exited; });
+    return lanes_where(running_->linear / 32 * 32, [](const Thread& t) { return t.state != State::Exited; });
   }
 
-  void *shared() const { return smem_base_; }
+  void* shared() const { return smem_base_; }
 
   bool on_fiber() const { return running_ != nullptr; }
 
-  [[noreturn]] void fail_here(const std::string &message) const {
+  [[noreturn]] void fail_here(const std::string& message) const {
     if (running_ == nullptr) fail(message);
     fail_at(*running_, message);
   }
@@ -213,7 +213,7 @@ class Launch {
     block_index_ = {static_cast<unsigned>(linear % grid_.x), static_cast<unsigned>(linear / grid_.x % grid_.y),
                     static_cast<unsigned>(linear / (std::uint64_t{grid_.x} * grid_.y))};
     blockIdx = block_index_;
-    for (Thread &t : threads_) {
+    for (Thread& t : threads_) {
       t.state = State::Ready;
       t.started = t.cancel = false;
       t.error = nullptr;
@@ -224,13 +224,13 @@ class Launch {
     try {
       for (;;) {
         for (unsigned i : thread_order_) {
-          Thread &t = threads_[i];
+          Thread& t = threads_[i];
           if (t.state != State::Ready) continue;
           t.started = true;
           resume(t);
           if (t.error) std::rethrow_exception(t.error);
         }
-        if (std::all_of(threads_.begin(), threads_.end(), [](const Thread &t) { return t.state == State::Exited; }))
+        if (std::all_of(threads_.begin(), threads_.end(), [](const Thread& t) { return t.state == State::Exited; }))
           break;
         const bool warps = complete_warps();
         const bool barrier = complete_barrier();
@@ -243,14 +243,14 @@ class Launch {
     check_shared();
   }
 
-  void resume(Thread &t) {
+  void resume(Thread& t) {
     running_ = &t;
     threadIdx = t.index;
     t.fiber.switch_in(scheduler_);
     running_ = nullptr;
   }
 
-  void suspend(Thread &t, State state) {
+  void suspend(Thread& t, State state) {
     t.state = state;
     t.fiber.switch_out(scheduler_);
     if (t.cancel) throw Cancelled{};
@@ -258,7 +258,7 @@ class Launch {
 
   // Unwinds every fiber that is still suspended, so no stack is left half-run.
   void abandon_block() {
-    for (Thread &t : threads_) {
+    for (Thread& t : threads_) {
       if (!t.started || t.state == State::Exited) continue;
       t.cancel = true;
       resume(t);
@@ -268,8 +268,8 @@ class Launch {
   bool complete_barrier() {
     int waiting = 0, count = 0;
     BarrierOp op = BarrierOp::Sync;
-    const Thread *first = nullptr;
-    for (const Thread &t : threads_) {
+    const Thread* first = nullptr;
+    for (const Thread& t : threads_) {
       if (t.state == State::Exited) return false;  // a deadlock unless warps progress
       if (t.state != State::AtBarrier) return false;
       if (first == nullptr) {
@@ -298,7 +298,7 @@ class Launch {
         result = count > 0;
         break;
     }
-    for (Thread &t : threads_) {
+    for (Thread& t : threads_) {
       t.result = static_cast<std::uint64_t>(result);
       t.state = State::Ready;
     }
@@ -318,9 +318,9 @@ class Launch {
     for (unsigned first = 0; first < nthreads_; first += 32) {
       const unsigned lanes = std::min(32u, nthreads_ - first);
       for (unsigned lane = 0; lane < lanes; ++lane) {
-        const Thread &t = threads_[first + lane];
+        const Thread& t = threads_[first + lane];
         if (t.state != State::AtWarpOp) continue;
-        const WarpPost &p = t.post;
+        const WarpPost& p = t.post;
         if (((p.mask >> lane) & 1u) == 0)
           fail_at(t, std::string(p.what) + ": the calling lane is not in mask " + hex(p.mask));
         if (p.op == WarpOp::WmmaUniform && lanes != 32)
@@ -330,7 +330,7 @@ class Launch {
         bool all_here = true;
         for (unsigned m = 0; m < lanes; ++m) {
           if (((members >> m) & 1u) == 0) continue;
-          const Thread &u = threads_[first + m];
+          const Thread& u = threads_[first + m];
           if (u.state == State::Exited)
             fail_at(t, std::string(p.what) + " with mask " + hex(p.mask) + ": lane " + std::to_string(m) +
                            " exited without reaching it");
@@ -361,8 +361,8 @@ class Launch {
     std::array<std::uint64_t, 32> results{};
     for (unsigned lane = 0; lane < 32; ++lane) {
       if (((members >> lane) & 1u) == 0) continue;
-      const Thread &t = threads_[first + lane];
-      const WarpPost &p = t.post;
+      const Thread& t = threads_[first + lane];
+      const WarpPost& p = t.post;
       switch (p.op) {
         case WarpOp::Sync:
           break;
@@ -394,8 +394,8 @@ class Launch {
     }
   }
 
-  std::uint64_t shuffle(const Thread &t, unsigned lane, unsigned first, unsigned members) const {
-    const WarpPost &p = t.post;
+  std::uint64_t shuffle(const Thread& t, unsigned lane, unsigned first, unsigned members) const {
+    const WarpPost& p = t.post;
     const int w = p.width;
     if (w < 1 || w > 32 || (w & (w - 1)) != 0)
       fail_at(t, std::string(p.what) + ": width " + std::to_string(w) + " is not a power of two up to 32");
@@ -426,13 +426,13 @@ class Launch {
   }
 
   std::string deadlock_report() const {
-    std::vector<const Thread *> at_barrier, at_warp, exited;
-    for (const Thread &t : threads_) {
+    std::vector<const Thread*> at_barrier, at_warp, exited;
+    for (const Thread& t : threads_) {
       if (t.state == State::AtBarrier) at_barrier.push_back(&t);
       if (t.state == State::AtWarpOp) at_warp.push_back(&t);
       if (t.state == State::Exited) exited.push_back(&t);
     }
-    auto list = [](const std::vector<const Thread *> &v) {
+    auto list = [](const std::vector<const Thread*>& v) {
       std::string s;
       for (std::size_t i = 0; i < v.size() && i < 8; ++i) {
         if (i > 0) s += ' ';
@@ -454,8 +454,8 @@ class Launch {
   }
 
   void prepare_shared() {
-    unsigned char *before = smem_base_ - kGuardBytes;
-    unsigned char *after = smem_base_ + smem_bytes_;
+    unsigned char* before = smem_base_ - kGuardBytes;
+    unsigned char* after = smem_base_ + smem_bytes_;
     TARSIER_SIMT_UNPOISON(before, kGuardBytes + smem_bytes_ + kGuardBytes);
     std::memset(before, kGuardByte, kGuardBytes);
     std::memset(smem_base_, kPoisonByte, smem_bytes_);
@@ -465,8 +465,8 @@ class Launch {
   }
 
   void check_shared() {
-    unsigned char *before = smem_base_ - kGuardBytes;
-    unsigned char *after = smem_base_ + smem_bytes_;
+    unsigned char* before = smem_base_ - kGuardBytes;
+    unsigned char* after = smem_base_ + smem_bytes_;
     TARSIER_SIMT_UNPOISON(before, kGuardBytes);
     TARSIER_SIMT_UNPOISON(after, kGuardBytes);
     for (std::size_t i = 0; i < kGuardBytes; ++i)
@@ -481,17 +481,17 @@ class Launch {
   }
 
   std::string where() const { return "simt: kernel '" + std::string(name_) + "' block " + str(block_index_); }
-  [[noreturn]] void fail_config(const std::string &message) const {
+  [[noreturn]] void fail_config(const std::string& message) const {
     throw Error(ErrorCode::InvalidArgument, "simt: kernel '" + std::string(name_) + "': " + message);
   }
-  [[noreturn]] void fail(const std::string &message) const {
+  [[noreturn]] void fail(const std::string& message) const {
     throw Error(ErrorCode::Internal, where() + ": " + message);
   }
-  [[noreturn]] void fail_at(const Thread &t, const std::string &message) const {
+  [[noreturn]] void fail_at(const Thread& t, const std::string& message) const {
     throw Error(ErrorCode::Internal, where() + " thread " + str(t.index) + ": " + message);
   }
 
-  const char *name_;
+  const char* name_;
   dim3 grid_, block_;
   std::size_t smem_bytes_;
   KernelCall call_;
@@ -501,15 +501,15 @@ class Launch {
   std::deque<Thread> threads_;  // a deque: fibers hold their own context and must not move
   std::vector<unsigned> thread_order_;
   SchedulerContext scheduler_;
-  Thread *running_ = nullptr;
+  Thread* running_ = nullptr;
   uint3 block_index_{};
   std::vector<unsigned char> smem_storage_;
-  unsigned char *smem_base_ = nullptr;
+  unsigned char* smem_base_ = nullptr;
 };
 
 void fiber_entry() { t_launch->fiber_main(); }
 
-Launch &current(const char *what) {
+Launch& current(const char* what) {
   if (t_launch == nullptr || !t_launch->on_fiber())
     throw Error(ErrorCode::Internal, std::string("simt: ") + what + " called outside a kernel");
   return *t_launch;
@@ -517,7 +517,7 @@ Launch &current(const char *what) {
 
 }  // namespace
 
-void launch(const char *kernel_name, dim3 grid, dim3 block, std::size_t dynamic_shared_bytes, cudaStream_t stream,
+void launch(const char* kernel_name, dim3 grid, dim3 block, std::size_t dynamic_shared_bytes, cudaStream_t stream,
             KernelCall call) {
   if (t_launch != nullptr)
     throw Error(ErrorCode::Internal, std::string("simt: kernel '") + kernel_name +
@@ -538,14 +538,14 @@ void launch(const char *kernel_name, dim3 grid, dim3 block, std::size_t dynamic_
 int block_barrier(BarrierOp op, int predicate) { return current("__syncthreads").barrier(op, predicate); }
 
 std::uint64_t warp_collective(WarpOp op, unsigned mask, std::uint64_t value, int lane_arg, int width,
-                              const char *what) {
+                              const char* what) {
   return current(what).warp({op, mask, value, lane_arg, width, what});
 }
 
 unsigned active_mask() { return current("__activemask").active_mask(); }
 
-void *dynamic_shared_memory() { return current("dynamic shared memory").shared(); }
+void* dynamic_shared_memory() { return current("dynamic shared memory").shared(); }
 
-void kernel_error(const char *message) { current("kernel_error").fail_here(message); }
+void kernel_error(const char* message) { current("kernel_error").fail_here(message); }
 
 }  // namespace tarsier::simt::detail

@@ -32,4 +32,4 @@
 // so dynamic shared memory is declared through this macro (extern __shared__
 // under nvcc).
 #define TARSIER_DYNAMIC_SHARED(type, name) \
-  type *const name = static_cast<type *>(::tarsier::simt::detail::dynamic_shared_memory())
+  type* const name = static_cast<type*>(::tarsier::simt::detail::dynamic_shared_memory())

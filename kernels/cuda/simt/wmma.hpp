@@ -48,11 +48,11 @@ constexpr unsigned ldm_multiple() {
 // Every lane must reach the call with the same arguments; on success returns
 // normally.
 template <class T>
-void check_warp_uniform(const T *ptr, unsigned ldm, int layout, const char *what) {
+void check_warp_uniform(const T* ptr, unsigned ldm, int layout, const char* what) {
   using namespace tarsier::simt::detail;
   if (reinterpret_cast<std::uintptr_t>(ptr) % 32 != 0) {
     char msg[160];
-    std::snprintf(msg, sizeof msg, "%s: pointer %p is not 256-bit aligned", what, static_cast<const void *>(ptr));
+    std::snprintf(msg, sizeof msg, "%s: pointer %p is not 256-bit aligned", what, static_cast<const void*>(ptr));
     kernel_error(msg);
   }
   if (ldm % ldm_multiple<T>() != 0) {
@@ -83,12 +83,12 @@ class fragment {
 };
 
 template <class Use, int M, int N, int K, class T, class Layout>
-void fill_fragment(fragment<Use, M, N, K, T, Layout> &f, const T &v) {
-  for (auto &e : f.x) e = v;
+void fill_fragment(fragment<Use, M, N, K, T, Layout>& f, const T& v) {
+  for (auto& e : f.x) e = v;
 }
 
 template <class Use, int M, int N, int K, class T, class Layout>
-void load_matrix_sync(fragment<Use, M, N, K, T, Layout> &f, const T *p, unsigned ldm) {
+void load_matrix_sync(fragment<Use, M, N, K, T, Layout>& f, const T* p, unsigned ldm) {
   static_assert(!std::is_same_v<Use, accumulator>, "accumulator loads take a layout_t");
   constexpr bool row = std::is_same_v<Layout, row_major>;
   detail::check_warp_uniform(p, ldm, row ? mem_row_major : mem_col_major, "wmma::load_matrix_sync");
@@ -98,14 +98,14 @@ void load_matrix_sync(fragment<Use, M, N, K, T, Layout> &f, const T *p, unsigned
 }
 
 template <int M, int N, int K, class T>
-void load_matrix_sync(fragment<accumulator, M, N, K, T> &f, const T *p, unsigned ldm, layout_t layout) {
+void load_matrix_sync(fragment<accumulator, M, N, K, T>& f, const T* p, unsigned ldm, layout_t layout) {
   detail::check_warp_uniform(p, ldm, layout, "wmma::load_matrix_sync");
   for (int r = 0; r < M; ++r)
     for (int c = 0; c < N; ++c) f.x[r * N + c] = layout == mem_row_major ? p[r * ldm + c] : p[c * ldm + r];
 }
 
 template <int M, int N, int K, class T>
-void store_matrix_sync(T *p, const fragment<accumulator, M, N, K, T> &f, unsigned ldm, layout_t layout) {
+void store_matrix_sync(T* p, const fragment<accumulator, M, N, K, T>& f, unsigned ldm, layout_t layout) {
   detail::check_warp_uniform(p, ldm, layout, "wmma::store_matrix_sync");
   // Every lane writes the same values, which is harmless: lanes run one after
   // another.
@@ -116,8 +116,8 @@ void store_matrix_sync(T *p, const fragment<accumulator, M, N, K, T> &f, unsigne
 // d = a * b + c with products exact and sums in fp32, as the tensor cores
 // accumulate.
 template <int M, int N, int K, class TA, class LA, class LB, class TC>
-void mma_sync(fragment<accumulator, M, N, K, TC> &d, const fragment<matrix_a, M, N, K, TA, LA> &a,
-              const fragment<matrix_b, M, N, K, TA, LB> &b, const fragment<accumulator, M, N, K, TC> &c,
+void mma_sync(fragment<accumulator, M, N, K, TC>& d, const fragment<matrix_a, M, N, K, TA, LA>& a,
+              const fragment<matrix_b, M, N, K, TA, LB>& b, const fragment<accumulator, M, N, K, TC>& c,
               bool satf = false) {
   using namespace tarsier::simt::detail;
   warp_call(WarpOp::WmmaUniform, 0xffffffffu, 0, 0, warpSize, "wmma::mma_sync");

@@ -155,7 +155,7 @@ class Launch {
 
   // --- called on fibers ---
 
-  void fiber_main() {
+  [[noreturn]] void fiber_main() {
     Thread& t = *running_;
     t.fiber.on_start(scheduler_);
     try {
@@ -165,7 +165,7 @@ class Launch {
       t.error = std::current_exception();
     }
     t.state = State::Exited;
-    t.fiber.on_finish(scheduler_);
+    t.fiber.exit_to(scheduler_);
   }
 
   int barrier(BarrierOp op, int predicate) {
@@ -217,7 +217,7 @@ class Launch {
       t.state = State::Ready;
       t.started = t.cancel = false;
       t.error = nullptr;
-      t.fiber.reset(&fiber_entry, scheduler_);
+      t.fiber.reset(&fiber_entry);
     }
     if (order_ == BlockOrder::Random) std::shuffle(thread_order_.begin(), thread_order_.end(), rng_);
     prepare_shared();

@@ -46,7 +46,7 @@ void finish_switch(void* fake_stack_save, const void** bottom_old, std::size_t* 
 // fiber's stack is laid out by reset() as if it had been suspended here, returning into entry.
 extern "C" void tarsier_simt_switch(void** save, void* load);
 asm(R"(
-    .text
+    .pushsection .text
     .globl tarsier_simt_switch
     .type tarsier_simt_switch, @function
 tarsier_simt_switch:
@@ -74,6 +74,7 @@ tarsier_simt_switch:
     ret
     .cfi_endproc
     .size tarsier_simt_switch, .-tarsier_simt_switch
+    .popsection
 )");
 #else
 // swapcontext(from, to) spelled as getcontext + setcontext: ASan intercepts swapcontext and

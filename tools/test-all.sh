@@ -14,6 +14,10 @@ cmake --preset release > /dev/null
 cmake --build --preset release -j "$JOBS"
 echo "== release tests"
 ctest --preset release
+if [ -f build/release/kernels/cuda/libtarsier_cuda_samples.a ] || command -v nvcc > /dev/null; then
+  echo "== CUDA kernels: ptxas registers / shared memory / spills per architecture"
+  bash tools/cuda-ptxas-report.sh
+fi
 
 if [ "${1:-}" != "--quick" ]; then
   echo "== asan+ubsan build"

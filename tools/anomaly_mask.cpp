@@ -23,9 +23,8 @@ constexpr std::array<Rgb, 10> kPalette{{{0x23, 0xA4, 0x36},
 
 Rgb color_of(std::uint8_t cls) { return cls == 0 ? kBackgroundColor : anomaly_class_color(cls); }
 
-// Source index along one axis: the pixel centre (d + 0.5) in image coordinates,
-// shifted by the letterbox offset, scaled onto `out` cells of a `canvas`-long
-// axis.
+// Source index along one axis: the pixel centre (d + 0.5) in image coordinates, shifted by the
+// letterbox offset, scaled onto `out` cells of a `canvas`-long axis.
 int source_index(int d, int offset, int canvas, std::int64_t out) {
   const double position = (d + offset + 0.5) * static_cast<double>(out) / canvas;
   return std::clamp(static_cast<int>(position), 0, static_cast<int>(out - 1));

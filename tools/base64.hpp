@@ -1,6 +1,6 @@
 #pragma once
-// Standard base64 (RFC 4648, with '=' padding, no line breaks): the encoding of
-// the "AnomalyMask" PNG in Lookout-shaped JSON.
+// Standard base64 (RFC 4648, with '=' padding, no line breaks): the encoding of the
+// "AnomalyMask" PNG in Lookout-shaped JSON.
 #include <cstdint>
 #include <span>
 #include <string>

@@ -1,6 +1,6 @@
-// `tarsier run model.tsr INPUT`: one image (or .npy tensor) through the model,
-// its verdict as Lookout for Vision DetectAnomalies JSON on stdout. With a
-// folder or --manifest: batch mode, one JSON line per image.
+// `tarsier run model.tsr INPUT`: one image (or .npy tensor) through the model, its verdict as
+// Lookout for Vision DetectAnomalies JSON on stdout. With a folder or --manifest: batch mode,
+// one JSON line per image.
 #include <cstdio>
 #include <fstream>
 #include <memory>

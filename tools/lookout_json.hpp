@@ -1,6 +1,5 @@
 #pragma once
-// A prediction as the JSON of Amazon Lookout for Vision's DetectAnomalies
-// result:
+// A prediction as the JSON of Amazon Lookout for Vision's DetectAnomalies result:
 //   {"Source":{"Type":"direct"},"IsAnomalous":..,"Confidence":..,"AnomalyScore":..,
 //    "AnomalyThreshold":.., "Anomalies":[..], "AnomalyMask":"<base64 PNG>",
 //    "Tarsier":{..}}

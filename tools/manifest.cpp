@@ -94,8 +94,7 @@ std::optional<bool> read_label(const json& line, const LineContext& at) {
   return std::nullopt;
 }
 
-// The internal-color-map, background first ("BACKGROUND" by name, else index
-// 0).
+// The internal-color-map, background first ("BACKGROUND" by name, else index 0).
 std::vector<MaskClass> read_color_map(const json& line, const LineContext& at) {
   const json* metadata = find_object(line, "anomaly-mask-ref-metadata");
   if (!metadata) return {};

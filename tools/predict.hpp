@@ -1,7 +1,6 @@
 #pragma once
-// One input file through a model, shared by `tarsier run` (single and batch)
-// and `tarsier eval`: decode, preprocess per the model, run, and read the
-// verdict.
+// One input file through a model, shared by `tarsier run` (single and batch) and `tarsier
+// eval`: decode, preprocess per the model, run, and read the verdict.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -25,8 +24,7 @@ struct Prediction {
 
   double anomaly_score() const;
   bool is_anomalous() const;
-  // Segmentation: the class map at the original image's size (the output's size
-  // for .npy).
+  // Segmentation: the class map at the original image's size (the output's size for .npy).
   ClassMap class_map(const ModelInfo& info) const;
 };
 

@@ -18,8 +18,7 @@ void ProgressBar::step(const std::string& label) {
   constexpr std::size_t kWidth = 30;
   const std::size_t filled = done_ * kWidth / total_;
   const std::string bar = std::string(filled, '#') + std::string(kWidth - filled, '.');
-  // Long names are cut from the left: the file name matters more than its
-  // folder.
+  // Long names are cut from the left: the file name matters more than its folder.
   const std::string shown = label.size() > 40 ? "..." + label.substr(label.size() - 37) : label;
   std::fprintf(stderr, "\r[%s] %zu/%zu %-40s", bar.c_str(), done_, total_, shown.c_str());
   std::fflush(stderr);

@@ -1,6 +1,6 @@
 #pragma once
-// A one-line progress bar on stderr for batch commands, drawn only when stderr
-// is a terminal so logs and pipes stay clean.
+// A one-line progress bar on stderr for batch commands, drawn only when stderr is a terminal so
+// logs and pipes stay clean.
 #include <cstddef>
 #include <string>
 

@@ -1,5 +1,4 @@
-// Batch `tarsier run` over a folder or a manifest: JSON Lines, per-image
-// errors, exit codes.
+// Batch `tarsier run` over a folder or a manifest: JSON Lines, per-image errors, exit codes.
 #include <fstream>
 #include <sstream>
 
@@ -36,8 +35,7 @@ class BatchTest : public ::testing::Test {
   void SetUp() override {
     save_tsr(make_classifier(), classifier);
     fs::create_directories(images / "sub");
-    // normal: R > G; anomaly: G > R (tiny classifier's logits are the plane
-    // means).
+    // normal: R > G; anomaly: G > R (tiny classifier's logits are the plane means).
     write_png(solid_image(4, 4, 200, 20, 0), images / "b_normal.png");
     write_png(solid_image(6, 6, 20, 200, 0), images / "sub" / "c_anomaly.PNG");
     const Image jpeg = solid_image(8, 8, 30, 220, 0);

@@ -1,5 +1,4 @@
-// `tarsier run` output in the Lookout for Vision DetectAnomalies shape, --mask
-// and --overlay.
+// `tarsier run` output in the Lookout for Vision DetectAnomalies shape, --mask and --overlay.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -83,8 +82,7 @@ TEST_F(LookoutTest, ClassificationHasExactlyTheApiKeys) {
   EXPECT_NEAR(j["AnomalyThreshold"].get<double>(), 0.5, 1e-9);
   EXPECT_EQ(j["Tarsier"]["Label"], "anomaly");
   EXPECT_TRUE(j["Tarsier"]["LatencyMs"].is_number());
-  // The order of the API's own keys is kept: Source first, Tarsier's additions
-  // last.
+  // The order of the API's own keys is kept: Source first, Tarsier's additions last.
   const CliResult r = run_cli({"run", classifier, input.string()}, dir);
   EXPECT_LT(r.out.find("\"Source\""), r.out.find("\"IsAnomalous\""));
   EXPECT_LT(r.out.find("\"AnomalyThreshold\""), r.out.find("\"Tarsier\""));
@@ -99,8 +97,7 @@ TEST_F(LookoutTest, ThresholdOptionOverridesTheModel) {
 }
 
 TEST_F(LookoutTest, SegmentationMaskAtOriginalSize) {
-  // 8x6 image, left half defect (G >> R): the 4x4 output is sampled back onto
-  // 8x6.
+  // 8x6 image, left half defect (G >> R): the 4x4 output is sampled back onto 8x6.
   Image img = solid_image(8, 6, 250, 10, 0);
   paint_columns(img, 0, 4, 10, 250, 0);
   const auto input = dir / "part.png";
@@ -132,8 +129,7 @@ TEST_F(LookoutTest, SegmentationMaskAtOriginalSize) {
   const Image mask = decode_png(read_bytes(mask_path), "mask.png");
   EXPECT_EQ(mask.pixels, embedded.pixels);
 
-  // Overlay: original size, anomalous pixels half image half class colour,
-  // others untouched.
+  // Overlay: original size, anomalous pixels half image half class colour, others untouched.
   const Image overlay = decode_png(read_bytes(overlay_path), "overlay.png");
   ASSERT_EQ(overlay.width, 8);
   ASSERT_EQ(overlay.height, 6);
@@ -142,8 +138,7 @@ TEST_F(LookoutTest, SegmentationMaskAtOriginalSize) {
 }
 
 TEST_F(LookoutTest, MultiClassAnomaliesInLabelOrderWithOwnColours) {
-  // Three vertical bands of a 12x4 image: scratch (G), background (R), crack
-  // (B).
+  // Three vertical bands of a 12x4 image: scratch (G), background (R), crack (B).
   Image img = solid_image(12, 4, 250, 0, 0);
   paint_columns(img, 0, 3, 0, 250, 0);
   paint_columns(img, 6, 12, 0, 0, 250);
@@ -164,8 +159,7 @@ TEST_F(LookoutTest, MultiClassAnomaliesInLabelOrderWithOwnColours) {
   expect_pixel(mask, 0, 0, kFirstAnomaly);
   expect_pixel(mask, 11, 3, kSecondAnomaly);
 
-  // Only crack present: it keeps its own colour (by class, not by rank in the
-  // list).
+  // Only crack present: it keeps its own colour (by class, not by rank in the list).
   Image crack_only = solid_image(12, 4, 250, 0, 0);
   paint_columns(crack_only, 6, 12, 0, 0, 250);
   write_png(crack_only, input);
@@ -189,8 +183,8 @@ TEST_F(LookoutTest, NormalSegmentationListsOnlyBackground) {
 }
 
 TEST_F(LookoutTest, LetterboxPaddingIsCutFromTheMask) {
-  // 8x4 image padded to 8x8 (rows 2..5); the padding (all zero) scores exactly
-  // 0.5 and would count as anomalous if it were stretched back onto the image.
+  // 8x4 image padded to 8x8 (rows 2..5); the padding (all zero) scores exactly 0.5 and would
+  // count as anomalous if it were stretched back onto the image.
   Model m = make_two_class_segmenter();
   m.info.input.letterbox = true;
   const auto model = dir / "letterbox.tsr";

@@ -1,5 +1,4 @@
-// Unit tests of the CLI's data-set readers (tools/manifest.*) and base64
-// (tools/base64.*).
+// Unit tests of the CLI's data-set readers (tools/manifest.*) and base64 (tools/base64.*).
 #include <fstream>
 
 #include <gtest/gtest.h>

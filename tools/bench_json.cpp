@@ -1,10 +1,57 @@
 #include "bench_json.hpp"
 
 namespace tarsier::cli {
+namespace {
 
-double gflops_per_s(std::int64_t flops, double ms) {
-  return ms > 0 ? static_cast<double>(flops) / (ms * 1e6) : 0.0;
+void put_latency(nlohmann::ordered_json& j, const LatencyStats& s) {
+  j["runs"] = s.runs;
+  j["min_ms"] = s.min_ms;
+  j["mean_ms"] = s.mean_ms;
+  j["p50_ms"] = s.p50_ms;
+  j["p90_ms"] = s.p90_ms;
+  j["p99_ms"] = s.p99_ms;
+  j["max_ms"] = s.max_ms;
+  j["stddev_ms"] = s.stddev_ms;
 }
+
+nlohmann::ordered_json stage_json(const StageTiming& stage) {
+  nlohmann::ordered_json j;
+  put_latency(j, stage.stats);
+  j["share"] = stage.share;
+  return j;
+}
+
+nlohmann::ordered_json e2e_json(const EndToEndReport& e) {
+  nlohmann::ordered_json j;
+  j["image"] = e.image_path;
+  j["format"] = e.format;
+  j["image_bytes"] = e.image_bytes;
+  j["width"] = e.width;
+  j["height"] = e.height;
+  j["channels"] = e.channels;
+  put_latency(j, e.stats);
+  j["throughput_per_s"] = e.throughput_per_s;
+  j["samples_ms"] = e.samples_ms;
+  j["stages"] = {{"decode", stage_json(e.decode)},
+                 {"preprocess", stage_json(e.preprocess)},
+                 {"inference", stage_json(e.inference)}};
+  return j;
+}
+
+nlohmann::ordered_json sweep_row_json(const SweepRow& row) {
+  nlohmann::ordered_json j;
+  j["threads"] = row.threads;
+  j["load_ms"] = row.load_ms;
+  j["first_run_ms"] = row.first_run_ms;
+  put_latency(j, row.stats);
+  j["throughput_per_s"] = row.throughput_per_s;
+  j["speedup_p50"] = row.speedup_p50;
+  return j;
+}
+
+}  // namespace
+
+double gflops_per_s(std::int64_t flops, double ms) { return ms > 0 ? static_cast<double>(flops) / (ms * 1e6) : 0.0; }
 
 nlohmann::ordered_json to_json(const BenchReport& r) {
   nlohmann::ordered_json j;
@@ -54,8 +101,11 @@ nlohmann::ordered_json to_json(const BenchReport& r) {
   for (const auto& l : r.layers) profiled_total += l.ms;
   j["layers"] = nlohmann::ordered_json::array();
   for (const auto& l : r.layers) {
-    nlohmann::ordered_json layer{{"name", l.info.name},   {"op", l.info.op},   {"kernel", l.info.kernel},
-                                 {"output_shape", l.info.output_shape}, {"flops", l.info.flops}};
+    nlohmann::ordered_json layer{{"name", l.info.name},
+                                 {"op", l.info.op},
+                                 {"kernel", l.info.kernel},
+                                 {"output_shape", l.info.output_shape},
+                                 {"flops", l.info.flops}};
     if (r.profiled) {
       layer["ms"] = l.ms;
       layer["share"] = profiled_total > 0 ? l.ms / profiled_total : 0.0;
@@ -64,6 +114,11 @@ nlohmann::ordered_json to_json(const BenchReport& r) {
     j["layers"].push_back(std::move(layer));
   }
   if (r.profiled) j["profile_total_ms"] = profiled_total;
+  if (r.e2e) j["e2e"] = e2e_json(*r.e2e);
+  if (!r.sweep.empty()) {
+    j["sweep"] = nlohmann::ordered_json::array();
+    for (const SweepRow& row : r.sweep) j["sweep"].push_back(sweep_row_json(row));
+  }
   return j;
 }
 

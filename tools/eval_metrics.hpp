@@ -28,16 +28,21 @@ struct ClassificationMetrics {
   double recall = 0.0;    // 0 when there is no anomaly in the set
   double f1 = 0.0;
   double roc_auc = 0.0; // ties count half; NaN when one class is absent
-  std::vector<RocPoint>
-      roc; // from (0,0) to (1,1), one point per distinct score
-  double best_f1_threshold =
-      0.0; // the threshold (a score in the set) that maximises F1
+  // From (0,0) to (1,1), one point per distinct score, highest threshold first.
+  // The (0,0) point's threshold is the next double above the highest score (so
+  // it stays finite and "score >= threshold" still calls nothing anomalous).
+  // Empty when one class is absent: no curve exists then.
+  std::vector<RocPoint> roc;
+  // The threshold (a score in the set) that maximises F1; among equal F1 the
+  // highest such threshold (fewest alarms). With no anomaly in the set F1 is 0
+  // everywhere and this is the highest score.
+  double best_f1_threshold = 0.0;
   double best_f1 = 0.0;
 };
 
 // scores[i] is the model's anomaly score of sample i; is_anomaly[i] its ground
-// truth. Throws Error(InvalidArgument) when the spans differ in length or are
-// empty.
+// truth. Throws Error(InvalidArgument) when the spans differ in length, are
+// empty, or a score is NaN (infinite scores are allowed).
 ClassificationMetrics classification_metrics(std::span<const double> scores,
                                              std::span<const bool> is_anomaly,
                                              double threshold);
@@ -66,6 +71,8 @@ struct SegmentationMetrics {
   std::int64_t images = 0;
 };
 
+// Throws Error(InvalidArgument) for no images or counts that cannot come from
+// compare_masks (e.g. an intersection larger than either mask).
 SegmentationMetrics
 segmentation_metrics(std::span<const MaskAgreement> per_image);
 

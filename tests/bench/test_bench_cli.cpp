@@ -1,58 +1,22 @@
 // The real `tarsier bench` binary: JSON fields present and consistent, text output,
 // bad arguments rejected with tools/main.cpp's clean error exit.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_cli.hpp"
 #include "bench/bench_model.hpp"
 
 namespace tarsier::test {
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
+using Result = BenchResult;
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
-
-Result bench(const TempDir& dir, const std::vector<std::string>& args) {
-  // Appends, not "x" + string: GCC 12 gives a false -Wrestrict on the latter.
-  std::string command = quote(TARSIER_CLI_PATH);
-  command += " bench";
-  for (const auto& a : args) {
-    command += ' ';
-    command += quote(a);
-  }
-  const auto out = dir.path("stdout.txt"), err = dir.path("stderr.txt");
-  command += " >";
-  command += quote(out.string());
-  command += " 2>";
-  command += quote(err.string());
-  const int status = std::system(command.c_str());
-  Result r;
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+Result bench(const TempDir& dir, const std::vector<std::string>& args) { return run_bench_cli(dir, args); }
 
 TEST(BenchCli, JsonHasEveryFieldAndConsistentOrder) {
   TempDir dir;

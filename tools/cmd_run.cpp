@@ -107,6 +107,7 @@ void run_batch(const RunOptions& options) {
         ++failed;
         if (!first_failure) first_failure = e;
       }
+      if (!file.is_open()) progress.clear();
       emit(line);
       progress.step(entry.image.filename().string());
     }

@@ -12,6 +12,10 @@ ProgressBar::~ProgressBar() {
   if (enabled_ && done_ > 0) std::fputc('\n', stderr);
 }
 
+void ProgressBar::clear() {
+  if (enabled_ && done_ > 0) std::fputs("\r\033[K", stderr);
+}
+
 void ProgressBar::step(const std::string& label) {
   ++done_;
   if (!enabled_ || total_ == 0) return;

@@ -15,6 +15,8 @@ class ProgressBar {
 
   // One more item done; `label` (e.g. the file name) is shown after the count.
   void step(const std::string& label);
+  // Wipes the bar so a line written to the same terminal is not mixed into it.
+  void clear();
 
  private:
   std::size_t total_;

@@ -4,7 +4,9 @@
 
 #include "cli_fixture.hpp"
 #include "format/tsr.hpp"
+#include "image/jpeg_builder.hpp"
 #include "image/npy.hpp"
+#include "image/png_builder.hpp"
 #include "image/png_decode.hpp"
 #include "image/png_encode.hpp"
 
@@ -225,6 +227,29 @@ TEST_F(LookoutTest, MaskAndOverlayErrors) {
       run_cli({"run", segmenter2, input.string(), "--mask", (dir / "no_such_dir" / "m.png").string()}, dir);
   EXPECT_TRUE(failed_cleanly(unwritable)) << unwritable.err;
   EXPECT_EQ(unwritable.exit_code, exit_code_for(ErrorCode::Io));
+}
+
+TEST_F(LookoutTest, HostileAndDamagedImagesFailCleanly) {
+  // A valid PNG header declaring 100000 x 100000 pixels: refused before decoding.
+  std::vector<std::uint8_t> bomb = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  put_chunk(bomb, "IHDR", ihdr(100000, 100000, 8, 2));
+  put_chunk(bomb, "IDAT", {0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+  put_chunk(bomb, "IEND", {});
+  write_bytes(dir / "bomb.png", bomb);
+  auto jpeg = build_jpeg(16, 16, 3, solid_image(16, 16, 9, 99, 199).pixels);
+  jpeg.resize(jpeg.size() * 2 / 3);
+  write_bytes(dir / "cut.jpg", jpeg);
+  for (const std::string name : {"bomb.png", "cut.jpg"}) {
+    for (const std::string& model : {classifier, segmenter2}) {
+      const CliResult r = run_cli({"run", model, (dir / name).string()}, dir);
+      EXPECT_TRUE(failed_cleanly(r)) << name << ": " << r.err;
+      EXPECT_EQ(r.exit_code, exit_code_for(ErrorCode::InvalidImage)) << name << ": " << r.err;
+      EXPECT_NE(r.err.find(name), std::string::npos) << r.err;
+      EXPECT_TRUE(r.out.empty());
+    }
+  }
+  const CliResult bomb_run = run_cli({"run", classifier, (dir / "bomb.png").string()}, dir);
+  EXPECT_NE(bomb_run.err.find("100000x100000"), std::string::npos) << bomb_run.err;
 }
 
 TEST_F(LookoutTest, NeitherOrBothInputsIsAnError) {

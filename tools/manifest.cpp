@@ -43,9 +43,11 @@ fs::path resolve(const std::string& ref, const LineContext& at, const std::optio
                                               "' is an s3:// reference; pass --root DIR to map "
                                               "s3://bucket/key to DIR/bucket/key");
     }
-    const std::string key = ref.substr(5);
-    if (key.empty() || key.find("..") != std::string::npos)
-      at.fail(ErrorCode::InvalidArgument, "bad s3 reference '" + ref + "'");
+    const fs::path key = ref.substr(5);
+    // The key must stay inside the root: no absolute key, no ".." step.
+    const bool inside = !key.empty() && key.is_relative() &&
+                        std::none_of(key.begin(), key.end(), [](const fs::path& step) { return step == ".."; });
+    if (!inside) at.fail(ErrorCode::InvalidArgument, "'" + ref + "' is not an s3://bucket/key reference under --root");
     path = *root / key;
   } else {
     path = fs::path(ref);

@@ -142,6 +142,8 @@ TEST_F(BatchTest, BadManifestsNameTheLine) {
       {"{\"anomaly-label\": 1}", ErrorCode::InvalidArgument, "source-ref"},
       {"{\"source-ref\": 7}", ErrorCode::InvalidArgument, "source-ref"},
       {"{\"source-ref\": \"missing.png\"}", ErrorCode::Io, "missing.png"},
+      {"{\"source-ref\": \"s3://b/../../etc/passwd\"}", ErrorCode::InvalidArgument, "under --root"},
+      {"{\"source-ref\": \"s3:///etc/passwd\"}", ErrorCode::InvalidArgument, "under --root"},
       {"{\"source-ref\": \"b_normal.png\", \"l\": 1, \"l-metadata\": "
        "{\"class-name\": \"dent\"}}",
        ErrorCode::InvalidArgument, "dent"},
@@ -154,7 +156,7 @@ TEST_F(BatchTest, BadManifestsNameTheLine) {
   const auto manifest = images / "bad.manifest";
   for (const Case& c : cases) {
     write_text(manifest, "{\"source-ref\": \"b_normal.png\"}\n" + c.second_line + "\n");
-    const CliResult r = run({"run", classifier, "--manifest", manifest.string()});
+    const CliResult r = run({"run", classifier, "--manifest", manifest.string(), "--root", dir.path.string()});
     EXPECT_TRUE(failed_cleanly(r)) << c.second_line << ": " << r.err;
     EXPECT_EQ(r.exit_code, exit_code_for(c.code)) << c.second_line << ": " << r.err;
     EXPECT_NE(r.err.find("bad.manifest:2"), std::string::npos) << r.err;

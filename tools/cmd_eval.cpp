@@ -1,6 +1,7 @@
 // `tarsier eval model.tsr --manifest F` / `tarsier eval model.tsr DIR`: every labelled image
 // through the model, then the accuracy figures of tools/eval_metrics.hpp.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -40,6 +41,9 @@ struct EvalResults {
   std::vector<double> scores;
   std::vector<bool> truth;
   std::vector<MaskAgreement> masks;
+  // Per anomaly class of the model (by name), from images whose mask has a colour map
+  // naming that class; in the order the classes were first met.
+  std::vector<std::pair<std::string, std::vector<MaskAgreement>>> per_class;
   std::vector<std::string> failures;  // "source-ref: message"
   std::optional<Error> first_failure;
 };
@@ -48,10 +52,39 @@ std::string where(const DatasetEntry& e) {
   return e.line > 0 ? "line " + std::to_string(e.line) + " ('" + e.source_ref + "')" : "'" + e.source_ref + "'";
 }
 
+struct ImageMasks {
+  MaskAgreement anomaly;                                       // any anomaly class vs any
+  std::vector<std::pair<std::string, MaskAgreement>> classes;  // model class name -> agreement
+};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Each model anomaly class against the truth class of the same name (case-insensitive).
+std::vector<std::pair<std::string, MaskAgreement>> class_agreements(const SegmentationVerdict& verdict,
+                                                                    const ClassMap& predicted, const BinaryMask& truth,
+                                                                    const std::vector<MaskClass>& truth_classes) {
+  std::vector<std::pair<std::string, MaskAgreement>> out;
+  if (truth.classes.empty()) return out;
+  for (std::size_t k = 1; k < verdict.class_names.size(); ++k) {
+    for (std::size_t t = 1; t < truth_classes.size(); ++t) {
+      if (lower(truth_classes[t].name) != lower(verdict.class_names[k])) continue;
+      std::vector<std::uint8_t> p(predicted.classes.size()), q(truth.classes.size());
+      for (std::size_t i = 0; i < p.size(); ++i) p[i] = predicted.classes[i] == k;
+      for (std::size_t i = 0; i < q.size(); ++i) q[i] = truth.classes[i] == t;
+      out.emplace_back(verdict.class_names[k], compare_masks(p, q));
+      break;
+    }
+  }
+  return out;
+}
+
 // The predicted and true anomaly masks of one image, at the image's size. Anomalous images
 // without a mask have no pixel truth and are left out of the mask figures.
-std::optional<MaskAgreement> mask_agreement(const DatasetEntry& entry, const Prediction& prediction,
-                                            const ModelInfo& info) {
+std::optional<ImageMasks> mask_agreement(const DatasetEntry& entry, const Prediction& prediction,
+                                         const ModelInfo& info) {
   if (!prediction.segmentation || !prediction.image) return std::nullopt;
   const Image& image = *prediction.image;
   BinaryMask truth;
@@ -63,13 +96,14 @@ std::optional<MaskAgreement> mask_agreement(const DatasetEntry& entry, const Pre
                                                   std::to_string(image.width) + "x" + std::to_string(image.height));
     }
   } else if (entry.is_anomaly == false) {
-    truth = {image.width, image.height,
-             std::vector<std::uint8_t>(static_cast<std::size_t>(image.width) * image.height)};
+    truth = {
+        image.width, image.height, std::vector<std::uint8_t>(static_cast<std::size_t>(image.width) * image.height), {}};
   } else {
     return std::nullopt;
   }
   const ClassMap predicted = prediction.class_map(info);
-  return compare_masks(predicted.classes, truth.anomaly);
+  return ImageMasks{compare_masks(predicted.classes, truth.anomaly),
+                    class_agreements(*prediction.segmentation, predicted, truth, entry.mask_classes)};
 }
 
 EvalResults evaluate(Predictor& predictor, const std::vector<DatasetEntry>& entries) {
@@ -78,10 +112,18 @@ EvalResults evaluate(Predictor& predictor, const std::vector<DatasetEntry>& entr
   for (const DatasetEntry& entry : entries) {
     try {
       const Prediction prediction = predictor.predict(entry.image);
-      const std::optional<MaskAgreement> agreement = mask_agreement(entry, prediction, predictor.info());
+      const std::optional<ImageMasks> masks = mask_agreement(entry, prediction, predictor.info());
       r.scores.push_back(prediction.anomaly_score());
       r.truth.push_back(*entry.is_anomaly);
-      if (agreement) r.masks.push_back(*agreement);
+      if (masks) {
+        r.masks.push_back(masks->anomaly);
+        for (const auto& [name, agreement] : masks->classes) {
+          auto it =
+              std::find_if(r.per_class.begin(), r.per_class.end(), [&](const auto& c) { return c.first == name; });
+          if (it == r.per_class.end()) it = r.per_class.insert(r.per_class.end(), {name, {}});
+          it->second.push_back(agreement);
+        }
+      }
     } catch (const Error& e) {
       r.failures.push_back(entry.source_ref + ": " + e.what());
       if (!r.first_failure) r.first_failure = e;
@@ -123,6 +165,17 @@ nlohmann::ordered_json to_json(const ClassificationMetrics& m, const std::option
                          {"MeanDice", number(s->mean_dice)},
                          {"PixelIoU", number(s->pixel_iou)},
                          {"PixelDice", number(s->pixel_dice)}};
+    nlohmann::ordered_json per_class = nlohmann::ordered_json::array();
+    for (const auto& [name, agreements] : r.per_class) {
+      const SegmentationMetrics c = segmentation_metrics(agreements);
+      per_class.push_back({{"Name", name},
+                           {"Images", c.images},
+                           {"MeanIoU", number(c.mean_iou)},
+                           {"MeanDice", number(c.mean_dice)},
+                           {"PixelIoU", number(c.pixel_iou)},
+                           {"PixelDice", number(c.pixel_dice)}});
+    }
+    j["Segmentation"]["PerClass"] = per_class;
   }
   j["Errors"] = r.failures;
   return j;
@@ -153,6 +206,11 @@ void print_text(const ClassificationMetrics& m, const std::optional<Segmentation
     figures.add({"mean Dice", text(s->mean_dice)});
     figures.add({"pixel IoU", text(s->pixel_iou)});
     figures.add({"pixel Dice", text(s->pixel_dice)});
+    for (const auto& [name, agreements] : r.per_class) {
+      const SegmentationMetrics c = segmentation_metrics(agreements);
+      figures.add({name, "pixel IoU " + text(c.pixel_iou) + ", pixel Dice " + text(c.pixel_dice) + ", mean IoU " +
+                             text(c.mean_iou) + " (" + std::to_string(c.images) + " images)"});
+    }
   }
   figures.print(stdout, "  ");
   for (const std::string& f : r.failures) std::printf("  failed: %s\n", f.c_str());

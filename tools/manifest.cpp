@@ -222,8 +222,8 @@ std::vector<DatasetEntry> read_labelled_folder(const fs::path& dir) {
 
 BinaryMask read_truth_mask(const fs::path& mask, const std::vector<MaskClass>& classes) {
   const Image image = read_image(mask);
-  BinaryMask out{image.width, image.height,
-                 std::vector<std::uint8_t>(static_cast<std::size_t>(image.width) * image.height)};
+  BinaryMask out{
+      image.width, image.height, std::vector<std::uint8_t>(static_cast<std::size_t>(image.width) * image.height), {}};
   const std::size_t pixels = out.anomaly.size();
   if (image.channels == 1) {
     const std::uint8_t background =
@@ -247,6 +247,18 @@ BinaryMask read_truth_mask(const fs::path& mask, const std::vector<MaskClass>& c
     if (binary && any_black) background = Rgb{0, 0, 0};
   }
   for (std::size_t i = 0; i < pixels; ++i) out.anomaly[i] = !(rgb(i) == background);
+  if (!classes.empty() && classes.size() < kUnknownClass) {
+    out.classes.assign(pixels, kUnknownClass);
+    for (std::size_t i = 0; i < pixels; ++i) {
+      const Rgb c = rgb(i);
+      for (std::size_t k = 0; k < classes.size(); ++k) {
+        if (classes[k].color == c) {
+          out.classes[i] = static_cast<std::uint8_t>(k);
+          break;
+        }
+      }
+    }
+  }
   return out;
 }
 

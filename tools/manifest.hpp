@@ -54,7 +54,11 @@ struct BinaryMask {
   int width = 0;
   int height = 0;
   std::vector<std::uint8_t> anomaly;
+  // For an RGB mask read with a colour map: each pixel's index into that map (background
+  // first, so 0), or kUnknownClass for a colour the map lacks. Empty otherwise.
+  std::vector<std::uint8_t> classes;
 };
+inline constexpr std::uint8_t kUnknownClass = 255;
 BinaryMask read_truth_mask(const std::filesystem::path& mask, const std::vector<MaskClass>& classes);
 
 }  // namespace tarsier::cli

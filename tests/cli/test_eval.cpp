@@ -247,6 +247,43 @@ TEST_F(EvalTest, SegmentationMasks) {
   EXPECT_EQ(partial["Errors"].size(), 1u);
 }
 
+TEST_F(EvalTest, PerClassMasksByName) {
+  // 8x8 part: columns 0..3 scratch (G), 4..7 crack (B). Truth: scratch 0..3, crack 4..5.
+  Model m = make_three_class_segmenter();
+  const auto model = dir / "segmenter3.tsr";
+  save_tsr(m, model);
+  Image img = solid_image(8, 8, 0, 0, 250);
+  Image truth = solid_image(8, 8, 255, 255, 255);
+  for (int y = 0; y < 8; ++y) {
+    for (int x = 0; x < 6; ++x) {
+      if (x < 4) {
+        img.at(x, y, 1) = 250;
+        img.at(x, y, 2) = 0;
+      }
+      truth.at(x, y, 0) = x < 4 ? 0x23 : 0;
+      truth.at(x, y, 1) = x < 4 ? 0xA4 : 0;
+      truth.at(x, y, 2) = x < 4 ? 0x36 : 255;
+    }
+  }
+  write_png(img, dir / "part.png");
+  write_png(truth, dir / "part_mask.png");
+  write_text(dir / "classes.manifest",
+             "{\"source-ref\": \"part.png\", " + label_json(true) +
+                 ", \"anomaly-mask-ref\": \"part_mask.png\", \"anomaly-mask-ref-metadata\": {\"internal-color-map\": "
+                 "{\"0\": {\"class-name\": \"BACKGROUND\", \"hex-color\": \"#ffffff\"}, \"1\": {\"class-name\": "
+                 "\"Crack\", \"hex-color\": \"#0000ff\"}, \"2\": {\"class-name\": \"scratch\", \"hex-color\": "
+                 "\"#23a436\"}}}}\n");
+  const auto j = eval_json({"eval", model.string(), "--manifest", (dir / "classes.manifest").string(), "--json"});
+  const auto& seg = j["Segmentation"];
+  EXPECT_NEAR(seg["PixelIoU"].get<double>(), 48.0 / 64.0, 1e-9);  // any anomaly: 48 shared, 64 predicted
+  ASSERT_EQ(seg["PerClass"].size(), 2u) << seg.dump();
+  EXPECT_EQ(seg["PerClass"][0]["Name"], "scratch");  // the model's order and names
+  EXPECT_NEAR(seg["PerClass"][0]["PixelIoU"].get<double>(), 1.0, 1e-9);
+  EXPECT_EQ(seg["PerClass"][1]["Name"], "crack");
+  EXPECT_NEAR(seg["PerClass"][1]["PixelIoU"].get<double>(), 16.0 / 32.0, 1e-9);
+  EXPECT_NEAR(seg["PerClass"][1]["PixelDice"].get<double>(), 2.0 * 16 / 48, 1e-9);
+}
+
 TEST_F(EvalTest, BadDataSets) {
   const fs::path set = write_set(kSeparable, "set");
   write_text(set / "unlabelled.manifest",

@@ -1,131 +1,178 @@
-// `tarsier run model.tsr INPUT`: one input through the model, a JSON verdict on stdout.
-#include <algorithm>
+// `tarsier run model.tsr INPUT`: one image (or .npy tensor) through the model, its verdict as
+// Lookout for Vision DetectAnomalies JSON on stdout. With a folder or --manifest: batch mode,
+// one JSON line per image.
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include <tarsier/session.hpp>
-
 #include "commands.hpp"
-#include "core/tensor.hpp"
-#include "image/image_file.hpp"
 #include "image/npy.hpp"
 #include "image/png_encode.hpp"
-#include "image/preprocess.hpp"
-#include "verdict.hpp"
+#include "lookout_json.hpp"
+#include "manifest.hpp"
+#include "predict.hpp"
+#include "progress_bar.hpp"
 
 namespace tarsier::cli {
 namespace {
 
+namespace fs = std::filesystem;
+
 struct RunOptions {
   std::string model;
   std::string input;
-  std::string output_npy;
+  std::string manifest;
+  std::string root;
+  std::string output;
   std::string mask_png;
+  std::string overlay_png;
+  double threshold = -1.0;  // < 0: the model's own
   std::string backend = SessionOptions{}.backend;
   int threads = 1;
 };
 
-// Fills the session's input from an image (preprocessed per the model's spec) or an .npy
-// tensor (used exactly as given).
-void feed_input(Session& session, const std::string& path) {
-  const std::vector<TensorShape> inputs = session.inputs();
-  if (inputs.size() != 1) {
-    throw Error(ErrorCode::UnsupportedModel,
-                "'tarsier run' feeds models with one input; this one has " + std::to_string(inputs.size()));
-  }
-  const std::vector<std::uint8_t> bytes = read_file_bytes(path);
-  const FileKind kind = sniff_file_kind(bytes);
-  const std::span<float> destination = session.input(0);
-  if (kind == FileKind::Npy) {
-    const NpyArray array = parse_npy(bytes, path);
-    if (array.shape != inputs[0].shape) {
-      throw Error(ErrorCode::InvalidArgument, "'" + path + "' holds a tensor of shape " + shape_to_string(array.shape) +
-                                                  " but model input '" + inputs[0].name + "' has shape " +
-                                                  shape_to_string(inputs[0].shape));
-    }
-    std::copy(array.data.begin(), array.data.end(), destination.begin());
-    return;
-  }
-  if (kind == FileKind::Unknown) {
-    throw Error(ErrorCode::InvalidImage, "'" + path + "' is not a JPEG, PNG or .npy file");
-  }
-  const Image image = decode_image(bytes, path);
-  InputSpec spec = session.info().input;
-  spec.shape = inputs[0].shape;  // the graph's own shape is authoritative
-  preprocess(image, spec, destination);
-}
-
-nlohmann::ordered_json classification_json(const ClassificationVerdict& v, float threshold) {
-  nlohmann::ordered_json scores = nlohmann::ordered_json::object();
-  for (std::size_t i = 0; i < v.labels.size(); ++i) scores[v.labels[i]] = v.probabilities[i];
-  nlohmann::ordered_json j;
-  j["Label"] = v.label;
-  j["Scores"] = scores;
-  j["IsAnomalous"] = v.is_anomalous;
-  j["Confidence"] = v.confidence;
-  j["AnomalyScore"] = v.anomaly_score;
-  j["AnomalyThreshold"] = threshold;
-  return j;
-}
-
-nlohmann::ordered_json segmentation_json(const SegmentationVerdict& v, float threshold) {
-  nlohmann::ordered_json j;
-  j["IsAnomalous"] = v.is_anomalous;
-  j["AnomalousArea"] = v.anomalous_area;
-  j["Confidence"] = v.confidence;
-  j["AnomalyScore"] = v.anomaly_score;
-  j["AnomalyThreshold"] = threshold;
-  j["MaskSize"] = {{"Width", v.width}, {"Height", v.height}};
-  return j;
-}
-
-void run_command(const RunOptions& options) {
+Predictor make_predictor(const RunOptions& options) {
   SessionOptions session_options;
   session_options.threads = options.threads;
   session_options.backend = options.backend;
-  Session session(options.model, session_options);
-  const ModelInfo& info = session.info();
-  if (!options.mask_png.empty() && info.task != Task::Segmentation) {
-    throw Error(ErrorCode::InvalidArgument, "--mask needs a segmentation model; '" + options.model + "' is a " +
+  std::optional<float> threshold;
+  if (options.threshold >= 0.0) threshold = static_cast<float>(options.threshold);
+  return Predictor(options.model, session_options, threshold);
+}
+
+void run_single(const RunOptions& options) {
+  Predictor predictor = make_predictor(options);
+  const ModelInfo& info = predictor.info();
+  const bool wants_picture = !options.mask_png.empty() || !options.overlay_png.empty();
+  if (wants_picture && info.task != Task::Segmentation) {
+    throw Error(ErrorCode::InvalidArgument, std::string(options.mask_png.empty() ? "--overlay" : "--mask") +
+                                                " needs a segmentation model; '" + options.model + "' is a " +
                                                 to_string(info.task) + " model");
   }
-  feed_input(session, options.input);
-  session.run();
+  const Prediction prediction = predictor.predict(options.input);
+  if (!options.overlay_png.empty() && !prediction.image) {
+    throw Error(ErrorCode::InvalidArgument, "--overlay needs an image input; '" + options.input + "' is a tensor");
+  }
+  if (!options.output.empty()) write_npy(options.output, prediction.output_shape, prediction.output);
+  if (wants_picture) {
+    const ClassMap map = prediction.class_map(info);
+    if (!options.mask_png.empty()) write_png(color_mask(map), options.mask_png);
+    if (!options.overlay_png.empty()) write_png(overlay_mask(*prediction.image, map), options.overlay_png);
+  }
+  std::printf("%s\n", lookout_json(prediction, info).dump(2).c_str());
+}
 
-  const TensorShape output_shape = session.outputs().at(0);
-  const std::span<const float> output = session.output(0);
-  if (!options.output_npy.empty()) write_npy(options.output_npy, output_shape.shape, output);
+void run_batch(const RunOptions& options) {
+  if (!options.mask_png.empty() || !options.overlay_png.empty()) {
+    throw Error(ErrorCode::InvalidArgument,
+                "--mask and --overlay take a single image; batch lines carry "
+                "each mask as \"AnomalyMask\"");
+  }
+  std::optional<fs::path> root;
+  if (!options.root.empty()) root = options.root;
+  const std::vector<DatasetEntry> entries =
+      options.manifest.empty() ? list_image_folder(options.input) : read_manifest(options.manifest, root);
+  Predictor predictor = make_predictor(options);
 
-  nlohmann::ordered_json result;
-  if (info.task == Task::Classification) {
-    result = classification_json(classify(output, info), info.threshold);
-  } else {
-    const SegmentationVerdict verdict = segment(output, output_shape.shape, info);
-    result = segmentation_json(verdict, info.threshold);
-    if (!options.mask_png.empty()) {
-      Image mask(static_cast<int>(verdict.width), static_cast<int>(verdict.height), 1);
-      mask.pixels = verdict.mask;
-      write_png(mask, options.mask_png);
+  std::ofstream file;
+  if (!options.output.empty()) {
+    file.open(options.output, std::ios::binary);
+    if (!file) throw Error(ErrorCode::Io, "cannot write '" + options.output + "'");
+  }
+  const auto emit = [&](const nlohmann::ordered_json& line) {
+    const std::string text = line.dump() + "\n";
+    if (file.is_open()) {
+      file << text;
+    } else {
+      std::fputs(text.c_str(), stdout);
+    }
+  };
+
+  std::size_t failed = 0;
+  std::optional<Error> first_failure;
+  {
+    ProgressBar progress(entries.size());
+    for (const DatasetEntry& entry : entries) {
+      nlohmann::ordered_json line;
+      line["source-ref"] = entry.source_ref;
+      try {
+        const nlohmann::ordered_json verdict = lookout_json(predictor.predict(entry.image), predictor.info());
+        for (const auto& [key, value] : verdict.items()) line[key] = value;
+      } catch (const Error& e) {
+        line["Error"] = e.what();
+        ++failed;
+        if (!first_failure) first_failure = e;
+      }
+      if (!file.is_open()) progress.clear();
+      emit(line);
+      progress.step(entry.image.filename().string());
     }
   }
-  std::printf("%s\n", result.dump(2).c_str());
+  if (file.is_open()) {
+    file.close();
+    if (!file) throw Error(ErrorCode::Io, "cannot write '" + options.output + "'");
+  }
+  if (first_failure) {
+    throw Error(first_failure->code(), std::to_string(failed) + " of " + std::to_string(entries.size()) +
+                                           " inputs failed; first: " + first_failure->what());
+  }
+}
+
+void run_command(const RunOptions& options) {
+  if (options.input.empty() == options.manifest.empty()) {
+    throw Error(ErrorCode::InvalidArgument,
+                "give either an input (file or folder) or --manifest, not both "
+                "or neither");
+  }
+  if (!options.root.empty() && options.manifest.empty()) {
+    throw Error(ErrorCode::InvalidArgument, "--root maps s3:// references of a --manifest; there is none");
+  }
+  std::error_code ec;
+  if (!options.manifest.empty() || fs::is_directory(options.input, ec)) {
+    run_batch(options);
+  } else {
+    run_single(options);
+  }
 }
 
 }  // namespace
 
 void add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "run", "Run a model on a JPEG/PNG image (preprocessed per the model) or a .npy tensor; print a JSON verdict");
+  CLI::App* cmd = app.add_subcommand("run",
+                                     "Run a model on a JPEG/PNG image (preprocessed per the model) or "
+                                     "a .npy tensor and print its verdict as "
+                                     "Lookout for Vision DetectAnomalies JSON. Given a folder (every "
+                                     ".png/.jpg/.jpeg under it, sorted) or "
+                                     "--manifest, print one JSON line per image, with \"source-ref\" "
+                                     "(an unreadable image gets an \"Error\" "
+                                     "line and a nonzero exit code at the end)");
   cmd->add_option("model", options->model, "Model file (.tsr)")->required();
-  cmd->add_option("input", options->input, "JPEG or PNG image, or .npy float tensor of the model's input shape")
-      ->required();
-  cmd->add_option("-o,--output", options->output_npy, "Write the raw output tensor as float32 .npy");
+  cmd->add_option("input", options->input,
+                  "JPEG or PNG image, .npy float tensor of the model's input "
+                  "shape, or a folder of images");
+  cmd->add_option("--manifest", options->manifest,
+                  "Batch over a Ground Truth / Lookout for Vision manifest "
+                  "(JSON Lines with \"source-ref\")");
+  cmd->add_option("--root", options->root,
+                  "Folder that s3://bucket/key references in the manifest map "
+                  "to (DIR/bucket/key)");
+  cmd->add_option("-o,--output", options->output,
+                  "Single input: write the raw output tensor as float32 .npy. "
+                  "Batch: write the JSON Lines here");
   cmd->add_option("--mask", options->mask_png,
-                  "Segmentation: write the mask as an 8-bit gray PNG (255 anomalous) at the output resolution");
+                  "Segmentation: write the anomaly mask as an RGB PNG at the "
+                  "image's size (background white, "
+                  "each anomaly class its colour)");
+  cmd->add_option("--overlay", options->overlay_png,
+                  "Segmentation: write the image with the anomaly mask blended "
+                  "over it (PNG, original size)");
+  cmd->add_option("--threshold", options->threshold, "Anomaly threshold instead of the model's own")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--threads", options->threads, "Worker threads")->check(CLI::PositiveNumber);
   cmd->add_option("--backend", options->backend, "Backend: ref (scalar oracle) or auto (best for this machine)")
       ->capture_default_str();

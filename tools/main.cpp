@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   tarsier::cli::add_inspect_command(app);
   tarsier::cli::add_run_command(app);
   tarsier::cli::add_bench_command(app);
+  tarsier::cli::add_eval_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

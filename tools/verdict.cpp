@@ -59,6 +59,18 @@ bool is_anomaly_label(const std::string& label) {
   return lower == "anomaly";
 }
 
+std::vector<std::string> class_names_of(const ModelInfo& info, std::int64_t channels) {
+  const auto classes = static_cast<std::size_t>(std::max<std::int64_t>(channels, 2));
+  if (info.labels.size() == classes) return info.labels;
+  std::vector<std::string> names{"background"};
+  if (classes == 2) {
+    names.emplace_back("anomaly");
+  } else {
+    for (std::size_t i = 1; i < classes; ++i) names.push_back("class_" + std::to_string(i));
+  }
+  return names;
+}
+
 }  // namespace
 
 ClassificationVerdict classify(std::span<const float> output, const ModelInfo& info) {
@@ -122,6 +134,10 @@ SegmentationVerdict segment(std::span<const float> output, std::span<const std::
     throw Error(ErrorCode::UnsupportedModel,
                 "a segmentation output must be [1, C, H, W], [1, H, W] or [H, W]; this one is [" + dims + "]");
   }
+  if (channels > 255) {
+    throw Error(ErrorCode::UnsupportedModel,
+                "a segmentation output has at most 255 classes; this one has " + std::to_string(channels));
+  }
   if (channels < 1 || height < 1 || width < 1 ||
       static_cast<std::size_t>(channels * height * width) != output.size()) {
     throw Error(ErrorCode::UnsupportedModel, "the segmentation output size does not match its shape");
@@ -133,6 +149,8 @@ SegmentationVerdict segment(std::span<const float> output, std::span<const std::
   v.width = width;
   const std::size_t pixels = static_cast<std::size_t>(height * width);
   v.anomaly.resize(pixels);
+  v.class_names = class_names_of(info, channels);
+  std::vector<std::uint8_t> likeliest(pixels, 1);  // the likeliest anomaly class per pixel
   if (channels == 1) {
     const bool probabilities = std::all_of(output.begin(), output.end(), in_unit_interval);
     for (std::size_t i = 0; i < pixels; ++i) {
@@ -148,14 +166,17 @@ SegmentationVerdict segment(std::span<const float> output, std::span<const std::
     for (std::size_t i = 0; i < pixels; ++i) {
       const std::vector<double> p = to_probabilities(first(i), c, stride, distribution);
       v.anomaly[i] = static_cast<float>(1.0 - p[0]);
+      likeliest[i] = static_cast<std::uint8_t>(std::max_element(p.begin() + 1, p.end()) - p.begin());
     }
   }
   v.mask.resize(pixels);
+  v.classes.resize(pixels);
   std::size_t count = 0;
   float top = 0.0f;
   for (std::size_t i = 0; i < pixels; ++i) {
     const bool hit = v.anomaly[i] >= info.threshold;
     v.mask[i] = hit ? 255 : 0;
+    v.classes[i] = hit ? likeliest[i] : 0;
     count += hit;
     top = std::max(top, v.anomaly[i]);
   }

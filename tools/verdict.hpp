@@ -30,6 +30,10 @@ struct SegmentationVerdict {
   std::int64_t height = 0, width = 0;
   std::vector<float> anomaly;       // per-pixel anomaly probability, row-major H x W
   std::vector<std::uint8_t> mask;   // 255 where anomaly >= threshold, else 0
+  // Per pixel: 0 where not anomalous, else the likeliest anomaly class (1..C-1; 1 for a
+  // one-channel model). Indexes class_names, which holds background first.
+  std::vector<std::uint8_t> classes;
+  std::vector<std::string> class_names;
   double anomalous_area = 0.0;      // fraction of pixels in the mask
   double anomaly_score = 0.0;       // the highest pixel probability
   bool is_anomalous = false;        // any pixel at or above the threshold
@@ -39,7 +43,9 @@ struct SegmentationVerdict {
 // The output is [1, C, H, W] ([1, H, W, C] when the model's input layout is NHWC), or
 // [1, H, W] / [H, W] for one channel. C == 1: a per-pixel anomaly probability (sigmoid applied
 // when values fall outside [0, 1]). C > 1: class scores per pixel, background first (softmax
-// unless already a distribution); anomaly = 1 - p(background).
+// unless already a distribution); anomaly = 1 - p(background). Class names are the model's
+// labels when they are one per class (two for a one-channel model), else "background" then
+// "anomaly" or "class_K".
 SegmentationVerdict segment(std::span<const float> output, std::span<const std::int64_t> shape, const ModelInfo& info);
 
 }  // namespace tarsier::cli

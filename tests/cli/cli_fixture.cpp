@@ -122,6 +122,36 @@ Model make_classifier() {
 
 Model make_segmenter() { return segmenter_with(1, {"background", "defect"}); }
 Model make_two_class_segmenter() { return segmenter_with(2, {"background", "defect"}); }
+Model make_three_class_segmenter() { return segmenter_with(3, {"background", "scratch", "crack"}); }
+
+Image solid_image(int w, int h, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
+  Image img(w, h, 3);
+  for (std::size_t i = 0; i < img.pixels.size(); i += 3) {
+    img.pixels[i] = r;
+    img.pixels[i + 1] = g;
+    img.pixels[i + 2] = b;
+  }
+  return img;
+}
+
+std::vector<std::uint8_t> base64_decode(const std::string& text) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::vector<std::uint8_t> out;
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (const char c : text) {
+    if (c == '=') break;
+    const auto v = alphabet.find(c);
+    if (v == std::string::npos) return {};
+    bits = (bits << 6) | static_cast<std::uint32_t>(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<std::uint8_t>((bits >> count) & 0xFF));
+    }
+  }
+  return out;
+}
 
 void write_bytes(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream f(path, std::ios::binary);

@@ -79,10 +79,10 @@ TEST_F(RunTest, ClassifierOnNpy) {
   const auto out_npy = dir / "out.npy";
   const auto j = run_ok({"run", classifier, input.string(), "-o", out_npy.string()});
   const double p = sigmoid(3.0 - 1.0);  // softmax(1, 3)[1]
-  EXPECT_EQ(j["Label"], "anomaly");
+  EXPECT_EQ(j["Tarsier"]["Label"], "anomaly");
   EXPECT_EQ(j["IsAnomalous"], true);
-  EXPECT_NEAR(j["Scores"]["anomaly"].get<double>(), p, 1e-5);
-  EXPECT_NEAR(j["Scores"]["normal"].get<double>(), 1 - p, 1e-5);
+  EXPECT_NEAR(j["Tarsier"]["Scores"]["anomaly"].get<double>(), p, 1e-5);
+  EXPECT_NEAR(j["Tarsier"]["Scores"]["normal"].get<double>(), 1 - p, 1e-5);
   EXPECT_NEAR(j["Confidence"].get<double>(), p, 1e-5);
   const NpyArray raw = read_npy(out_npy);
   EXPECT_EQ(raw.shape, (Shape{1, 2}));
@@ -97,9 +97,9 @@ TEST_F(RunTest, ClassifierOnPngIsPreprocessed) {
   write_png(solid(4, 4, 250, 50, 0), input);
   const auto j = run_ok({"run", classifier, input.string()});
   const double p = sigmoid(0.5 - 2.5);
-  EXPECT_EQ(j["Label"], "normal");
+  EXPECT_EQ(j["Tarsier"]["Label"], "normal");
   EXPECT_EQ(j["IsAnomalous"], false);
-  EXPECT_NEAR(j["Scores"]["anomaly"].get<double>(), p, 1e-5);
+  EXPECT_NEAR(j["Tarsier"]["Scores"]["anomaly"].get<double>(), p, 1e-5);
   EXPECT_NEAR(j["Confidence"].get<double>(), 1 - p, 1e-5);
 }
 
@@ -125,8 +125,8 @@ TEST_F(RunTest, ClassifierOnJpegSniffedByContent) {
   const auto input = dir / "part.png";  // a JPEG with the wrong extension
   write_bytes(input, build_jpeg(16, 16, 3, img.pixels));
   const auto j = run_ok({"run", classifier, input.string()});
-  EXPECT_EQ(j["Label"], "anomaly");
-  EXPECT_NEAR(j["Scores"]["anomaly"].get<double>(), sigmoid(2.2 - 0.6), 0.01);
+  EXPECT_EQ(j["Tarsier"]["Label"], "anomaly");
+  EXPECT_NEAR(j["Tarsier"]["Scores"]["anomaly"].get<double>(), sigmoid(2.2 - 0.6), 0.01);
 }
 
 TEST_F(RunTest, SegmenterOnNpyWithMask) {
@@ -139,16 +139,21 @@ TEST_F(RunTest, SegmenterOnNpyWithMask) {
   const auto out_npy = dir / "out.npy";
   const auto j = run_ok({"run", segmenter, input.string(), "--mask", mask_path.string(), "-o", out_npy.string()});
   EXPECT_EQ(j["IsAnomalous"], true);
-  EXPECT_NEAR(j["AnomalousArea"].get<double>(), 0.25, 1e-9);
+  EXPECT_NEAR(j["Anomalies"][1]["PixelAnomaly"]["TotalPercentageArea"].get<double>(), 25.0, 1e-9);
   EXPECT_NEAR(j["AnomalyScore"].get<double>(), sigmoid(4.0), 1e-5);
   EXPECT_NEAR(j["Confidence"].get<double>(), sigmoid(4.0), 1e-5);
 
   const Image mask = decode_png(read_bytes(mask_path), "mask.png");
-  ASSERT_EQ(mask.width, 4);
+  ASSERT_EQ(mask.width, 4);  // a tensor input has no image size: the output's
   ASSERT_EQ(mask.height, 4);
-  ASSERT_EQ(mask.channels, 1);
+  ASSERT_EQ(mask.channels, 3);
   for (int y = 0; y < 4; ++y) {
-    for (int x = 0; x < 4; ++x) EXPECT_EQ(mask.at(x, y, 0), y == 0 ? 255 : 0) << x << "," << y;
+    for (int x = 0; x < 4; ++x) {
+      // anomalous: #23A436; background: white
+      EXPECT_EQ(mask.at(x, y, 0), y == 0 ? 0x23 : 255) << x << "," << y;
+      EXPECT_EQ(mask.at(x, y, 1), y == 0 ? 0xA4 : 255) << x << "," << y;
+      EXPECT_EQ(mask.at(x, y, 2), y == 0 ? 0x36 : 255) << x << "," << y;
+    }
   }
   const NpyArray raw = read_npy(out_npy);
   EXPECT_EQ(raw.shape, (Shape{1, 1, 4, 4}));
@@ -170,13 +175,15 @@ TEST_F(RunTest, TwoClassSegmenterOnImage) {
   const auto mask_path = dir / "mask.png";
   const auto j = run_ok({"run", segmenter2, input.string(), "--mask", mask_path.string()});
   EXPECT_EQ(j["IsAnomalous"], true);
-  EXPECT_NEAR(j["AnomalousArea"].get<double>(), 0.5, 1e-9);
+  EXPECT_NEAR(j["Anomalies"][1]["PixelAnomaly"]["TotalPercentageArea"].get<double>(), 50.0, 1e-9);
   EXPECT_NEAR(j["AnomalyScore"].get<double>(), sigmoid(2.4), 1e-4);
   const Image mask = decode_png(read_bytes(mask_path), "mask.png");
-  ASSERT_EQ(mask.width, 4);  // the model's output resolution, not the image's
-  ASSERT_EQ(mask.height, 4);
-  EXPECT_EQ(mask.at(0, 0, 0), 255);
-  EXPECT_EQ(mask.at(3, 3, 0), 0);
+  ASSERT_EQ(mask.width, 8);  // the image's size, not the model's output resolution
+  ASSERT_EQ(mask.height, 8);
+  EXPECT_EQ(mask.at(0, 0, 1), 0xA4);
+  EXPECT_EQ(mask.at(3, 7, 1), 0xA4);
+  EXPECT_EQ(mask.at(4, 0, 1), 255);
+  EXPECT_EQ(mask.at(7, 7, 0), 255);
 }
 
 TEST_F(RunTest, NormalSegmentation) {
@@ -184,7 +191,8 @@ TEST_F(RunTest, NormalSegmentation) {
   write_npy(input, Shape{1, 3, 4, 4}, planes(-3.0f, 0.0f, 0.0f));
   const auto j = run_ok({"run", segmenter, input.string()});
   EXPECT_EQ(j["IsAnomalous"], false);
-  EXPECT_EQ(j["AnomalousArea"].get<double>(), 0.0);
+  ASSERT_EQ(j["Anomalies"].size(), 1u);
+  EXPECT_EQ(j["Anomalies"][0]["PixelAnomaly"]["TotalPercentageArea"].get<double>(), 100.0);
   EXPECT_NEAR(j["Confidence"].get<double>(), 1.0 - sigmoid(-3.0), 1e-5);
 }
 

@@ -61,9 +61,9 @@ def heldout_accuracy(model, manifest):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--train", type=int, default=1600, help="training parts")
+    ap.add_argument("--train", type=int, default=1000, help="training parts")
     ap.add_argument("--val", type=int, default=300, help="validation parts")
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--heldout", help="classification.manifest of the held-out set to report accuracy on")
     args = ap.parse_args()
@@ -81,8 +81,8 @@ def main():
     model = torchvision.models.resnet18(weights=None, num_classes=2)
     batch = 32
     steps = args.epochs * ((len(xt) + batch - 1) // batch)
-    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=steps, pct_start=0.2)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-3, total_steps=steps, pct_start=0.2)
     t1 = time.time()
     for epoch in range(args.epochs):
         model.train()
@@ -104,18 +104,22 @@ def main():
         acc = float(((predict(model, xv)[:, 1] >= 0.5).long() == yv).float().mean())
         print(f"epoch {epoch + 1}/{args.epochs}: loss {total / len(xt):.4f}, val acc {acc:.4f}, "
               f"{time.time() - t1:.0f} s", flush=True)
-    t_train = time.time() - t1
+        info = {"model": "torchvision resnet18(num_classes=2)", "input": [1, 3, H, W], "labels": LABELS,
+                "train_parts": len(xt), "epochs": epoch + 1, "threads": args.threads,
+                "data_seconds": round(t_data), "train_seconds": round(time.time() - t1), "val_accuracy": acc}
+        save(model, args.out, info)  # every epoch, so that an interrupted run leaves a usable model
 
-    model.eval()
-    info = {"model": "torchvision resnet18(num_classes=2)", "input": [1, 3, H, W], "labels": LABELS,
-            "train_parts": len(xt), "epochs": args.epochs, "threads": args.threads,
-            "data_seconds": round(t_data), "train_seconds": round(t_train), "val_accuracy": acc}
     if args.heldout:
         info["heldout_accuracy"], info["heldout_parts"] = heldout_accuracy(model, args.heldout)
         print(f"held-out accuracy (python): {info['heldout_accuracy']:.4f} on {info['heldout_parts']} parts")
-    torch.save(model.state_dict(), os.path.join(args.out, "demo_classifier.pt"))
-    tm.export_onnx(model, torch.zeros(1, 3, H, W), os.path.join(args.out, "demo_classifier.onnx"), 13)
-    with open(os.path.join(args.out, "demo_classifier.json"), "w") as f:
+        save(model, args.out, info)
+
+
+def save(model, out, info):
+    model.eval()
+    torch.save(model.state_dict(), os.path.join(out, "demo_classifier.pt"))
+    tm.export_onnx(model, torch.zeros(1, 3, H, W), os.path.join(out, "demo_classifier.onnx"), 13)
+    with open(os.path.join(out, "demo_classifier.json"), "w") as f:
         json.dump(info, f, indent=1)
 
 

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 models/train_segmenter.py --out DIR [--heldout DIR_WITH_MANIFEST]
 
-Model: the U-Net of models/tarsier_models.py (widths 12-24-48-96, transposed-conv upsampling)
+Model: the U-Net of models/tarsier_models.py (widths 8-16-32-64, transposed-conv upsampling)
 with a softmax over 5 per-pixel classes, background first: BACKGROUND, scratch, crack, pit,
 stain (models/synth/defects.py CLASSES). Input 1x3x256x128 (H x W), a 2:1 portrait fitting
 the ~232x640 strips; squares are squeezed 2:1 horizontally by the same area resize. Output
@@ -35,7 +35,7 @@ import prep  # noqa: E402
 import tarsier_models as tm  # noqa: E402
 
 H, W = 256, 128
-WIDTHS = (12, 24, 48, 96)
+WIDTHS = (8, 16, 32, 64)
 NC = len(defects.CLASSES)
 
 
@@ -111,9 +111,9 @@ def heldout_metrics(model, manifest, threshold):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--train", type=int, default=1200, help="training parts")
+    ap.add_argument("--train", type=int, default=800, help="training parts")
     ap.add_argument("--val", type=int, default=300, help="validation parts")
-    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--heldout", help="segmentation.manifest of the held-out set to report metrics on")
     args = ap.parse_args()
@@ -154,24 +154,27 @@ def main():
             total += float(loss) * len(idx)
         probs = predict(model, xv)
         threshold, acc = pick_threshold(image_scores(probs), yv)
+        pixels = pixel_metrics(probs, mv, threshold)
         print(f"epoch {epoch + 1}/{args.epochs}: loss {total / len(xt):.4f}, val image acc {acc:.4f} "
-              f"at threshold {threshold}, {pixel_metrics(probs, mv, threshold)}, {time.time() - t1:.0f} s",
-              flush=True)
-    t_train = time.time() - t1
+              f"at threshold {threshold}, {pixels}, {time.time() - t1:.0f} s", flush=True)
+        info = {"model": f"U-Net widths {list(WIDTHS)}, softmax over {defects.CLASSES}", "input": [1, 3, H, W],
+                "labels": defects.CLASSES, "threshold": threshold, "train_parts": len(xt), "epochs": epoch + 1,
+                "threads": args.threads, "data_seconds": round(t_data), "train_seconds": round(time.time() - t1),
+                "val_image_accuracy": acc, **{"val_" + k: v for k, v in pixels.items()}}
+        save(model, args.out, info)  # every epoch, so that an interrupted run leaves a usable model
 
-    model.eval()
-    info = {"model": f"U-Net widths {list(WIDTHS)}, softmax over {defects.CLASSES}", "input": [1, 3, H, W],
-            "labels": defects.CLASSES, "threshold": threshold, "train_parts": len(xt), "epochs": args.epochs,
-            "threads": args.threads, "data_seconds": round(t_data), "train_seconds": round(t_train),
-            "val_image_accuracy": acc, **{"val_" + k: v for k, v in pixel_metrics(probs, mv, threshold).items()}}
     if args.heldout:
         info.update(heldout_metrics(model, args.heldout, threshold))
         print("held-out (python):", json.dumps({k: v for k, v in info.items() if k.startswith("heldout")}))
-    torch.save(model.state_dict(), os.path.join(args.out, "demo_segmenter.pt"))
-    tm.export_onnx(model, torch.zeros(1, 3, H, W), os.path.join(args.out, "demo_segmenter.onnx"), 13)
-    with open(os.path.join(args.out, "demo_segmenter.json"), "w") as f:
-        json.dump(info, f, indent=1)
+        save(model, args.out, info)
 
+
+def save(model, out, info):
+    model.eval()
+    torch.save(model.state_dict(), os.path.join(out, "demo_segmenter.pt"))
+    tm.export_onnx(model, torch.zeros(1, 3, H, W), os.path.join(out, "demo_segmenter.onnx"), 13)
+    with open(os.path.join(out, "demo_segmenter.json"), "w") as f:
+        json.dump(info, f, indent=1)
 
 if __name__ == "__main__":
     main()

@@ -11,6 +11,10 @@ Writes a data set in the layouts `tarsier eval` reads (see /work/tarsier_manifes
     DIR/classification.manifest       Lookout-style JSON Lines, "anomaly-label" 0/1
     DIR/segmentation.manifest         the same plus "anomaly-mask-ref" for anomalous parts
 
+    /usr/bin/python3 models/synth/defects.py --samples --out models/demo
+
+writes the four sample images bundled with the demo models (SAMPLES below).
+
 Manifest paths are relative to DIR. Images are narrow strips about 232x640 (width x height, the
 shape of KolektorSDD2's commutator images) or squares of 256..320; about one in five is a
 JPEG. Everything is a function of the seed: the same seed gives the same files.
@@ -330,12 +334,30 @@ def write_set(out, count, seed, **kw):
     return stats
 
 
+# The bundled sample images: (file, shape, defective, seed). Seeds outside the training,
+# validation and held-out ranges; picked so that the defects are plainly visible.
+SAMPLES = [("demo_part.png", "narrow", True, 7005), ("demo_strip_normal.jpg", "narrow", False, 7002),
+           ("demo_square_defect.jpg", "square", True, 7010), ("demo_square_normal.jpg", "square", False, 7004)]
+
+
+def write_samples(out):
+    os.makedirs(out, exist_ok=True)
+    for name, shape, defective, seed in SAMPLES:
+        img, mask, kinds = make_part(np.random.default_rng(seed), shape, defective)
+        Image.fromarray(img).save(os.path.join(out, name), quality=90)
+        print(f"{name}: {img.shape[1]}x{img.shape[0]}, defects {kinds or 'none'}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
     ap.add_argument("--count", type=int, default=400)
     ap.add_argument("--seed", type=int, default=2)
+    ap.add_argument("--samples", action="store_true", help="write the bundled sample images to --out instead")
     args = ap.parse_args()
+    if args.samples:
+        write_samples(args.out)
+        return
     stats = write_set(args.out, args.count, args.seed)
     print(f"wrote {args.count} parts to {args.out}: {json.dumps(stats)}")
 

@@ -34,7 +34,7 @@ echo "== converting (segmenter threshold $threshold, chosen on the validation se
 $TARSIER convert "$WORK/demo_classifier.onnx" -o models/demo/demo_classifier.tsr --task classification \
   --labels normal,anomaly --threshold 0.5 "${pre[@]}" --name demo_classifier --fp16
 $TARSIER convert "$WORK/demo_segmenter.onnx" -o models/demo/demo_segmenter.tsr --task segmentation \
-  --labels BACKGROUND,scratch,crack,pit,stain --threshold "$threshold" "${pre[@]}" --name demo_segmenter --fp16
+  --labels background,scratch,crack,pit,stain --threshold "$threshold" "${pre[@]}" --name demo_segmenter --fp16
 
 echo "== sample images -> models/demo"
 $PY models/synth/defects.py --samples --out models/demo

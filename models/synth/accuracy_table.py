@@ -70,7 +70,9 @@ def main():
     print("|---|---|---|")
     for key, name in ROWS_SEG:
         print(f"| {name} | {fmt(find(cls, key)) if (key, name) in ROWS_CLS else ''} | {fmt(find(seg, key))} |")
-    for key, name in (("threshold", "threshold"), ("images", "images")):
+    for key, name in (("truepositive", "true positives"), ("falsepositive", "false positives"),
+                      ("truenegative", "true negatives"), ("falsenegative", "false negatives"),
+                      ("threshold", "threshold"), ("images", "images")):
         print(f"| {name} | {fmt(find(cls, key))} | {fmt(find(seg, key))} |")
     print("\nImage-level figures treat anomaly as the positive class. The segmenter calls a part")
     print("anomalous when any pixel's 1 - p(background) reaches its threshold.")

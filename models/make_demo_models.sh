@@ -6,13 +6,13 @@
 #   bash models/make_demo_models.sh            # writes models/demo/*.tsr and sample images
 #
 # Env: TARSIER (default build/release/bin/tarsier), WORK (default build/demo_models: training
-# logs, .pt/.onnx files and the held-out set; not committed), THREADS (torch threads, 2).
+# logs, .pt/.onnx files and the held-out set; not committed), THREADS (torch threads; 1, as the committed models were trained: results depend slightly on it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
 TARSIER=${TARSIER:-build/release/bin/tarsier}
 WORK=${WORK:-build/demo_models}
-THREADS=${THREADS:-2}
+THREADS=${THREADS:-1}
 mkdir -p "$WORK"
 
 echo "== held-out set (seed 1002) -> $WORK/heldout"

@@ -113,7 +113,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--train", type=int, default=800, help="training parts")
     ap.add_argument("--val", type=int, default=300, help="validation parts")
-    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--heldout", help="segmentation.manifest of the held-out set to report metrics on")
     args = ap.parse_args()

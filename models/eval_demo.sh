@@ -13,7 +13,7 @@ SET=${SET:-build/demo_models/heldout}
 
 echo "== regenerating the held-out set (seed 1002, 400 parts) -> $SET"
 rm -rf "$SET"
-$PY models/synth/defects.py --out "$SET" --count 400 --seed 1002
+nice -n 10 $PY models/synth/defects.py --out "$SET" --count 400 --seed 1002
 
 echo "== tarsier eval"
 $TARSIER eval models/demo/demo_classifier.tsr --manifest "$SET/classification.manifest" --json > "$SET/eval_classifier.json"

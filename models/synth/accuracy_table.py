@@ -75,7 +75,9 @@ def main():
                       ("threshold", "threshold"), ("images", "images")):
         print(f"| {name} | {fmt(find(cls, key))} | {fmt(find(seg, key))} |")
     print("\nImage-level figures treat anomaly as the positive class. The segmenter calls a part")
-    print("anomalous when any pixel's 1 - p(background) reaches its threshold.")
+    print("anomalous when any pixel's 1 - p(background) reaches its threshold. Mean IoU / Dice")
+    print("average over images (an image where both masks are empty counts 1); pixel IoU / Dice")
+    print("pool every pixel of the set, so they measure the defect outlines alone.")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Model definitions and helpers shared by export_golden.py and make_demo.py.
+"""Model definitions and helpers shared by export_golden.py and the demo trainers.
 
 Everything here is written for Debian's python3-torch 1.13 / python3-torchvision
 0.14 and never downloads anything: torchvision constructors are always called

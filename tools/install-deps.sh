@@ -14,5 +14,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libjpeg62-turbo-dev libpng-dev zlib1g-dev libdeflate-dev libssl-dev \
   libeigen3-dev libopenblas-dev libtbb-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  python3 python3-numpy python3-torch python3-torchvision python3-onnx \
+  python3 python3-numpy python3-torch python3-torchvision python3-onnx python3-pil \
   > /dev/null

@@ -18,6 +18,7 @@ struct ConvertArgs {
   std::string input, output;
   std::string task, labels, mean, std, color, size, resize, layout, name, threshold, scale;
   bool fp16 = false;
+  bool letterbox = false;
 };
 
 [[noreturn]] void bad_flag(const std::string& message) { throw Error(ErrorCode::InvalidArgument, message); }
@@ -73,9 +74,12 @@ std::vector<std::int64_t> parse_size(const std::string& text) {
 
 ConvertOptions to_options(const ConvertArgs& a) {
   ConvertOptions o;
-  if (a.task == "classification") o.task = Task::Classification;
-  else if (a.task == "segmentation") o.task = Task::Segmentation;
-  else if (!a.task.empty()) bad_flag("--task must be classification or segmentation");
+  if (a.task == "classification")
+    o.task = Task::Classification;
+  else if (a.task == "segmentation")
+    o.task = Task::Segmentation;
+  else if (!a.task.empty())
+    bad_flag("--task must be classification or segmentation");
   if (!a.labels.empty()) {
     o.labels = split(a.labels, ",");
     for (const auto& l : o.labels)
@@ -90,18 +94,30 @@ ConvertOptions to_options(const ConvertArgs& a) {
   if (!a.scale.empty()) o.scale = single(a.scale, "--scale");
   if (!a.mean.empty()) o.mean = parse_floats(a.mean, "--mean");
   if (!a.std.empty()) o.std = parse_floats(a.std, "--std");
-  if (a.color == "rgb") o.color = ColorOrder::RGB;
-  else if (a.color == "bgr") o.color = ColorOrder::BGR;
-  else if (a.color == "gray") o.color = ColorOrder::Gray;
-  else if (!a.color.empty()) bad_flag("--color must be rgb, bgr or gray");
+  if (a.color == "rgb")
+    o.color = ColorOrder::RGB;
+  else if (a.color == "bgr")
+    o.color = ColorOrder::BGR;
+  else if (a.color == "gray")
+    o.color = ColorOrder::Gray;
+  else if (!a.color.empty())
+    bad_flag("--color must be rgb, bgr or gray");
   if (!a.size.empty()) o.size = parse_size(a.size);
-  if (a.resize == "bilinear") o.resize = ResizeKind::Bilinear;
-  else if (a.resize == "nearest") o.resize = ResizeKind::Nearest;
-  else if (a.resize == "area") o.resize = ResizeKind::Area;
-  else if (!a.resize.empty()) bad_flag("--resize must be bilinear, nearest or area");
-  if (a.layout == "nchw") o.layout = Layout::NCHW;
-  else if (a.layout == "nhwc") o.layout = Layout::NHWC;
-  else if (!a.layout.empty()) bad_flag("--layout must be nchw or nhwc");
+  if (a.resize == "bilinear")
+    o.resize = ResizeKind::Bilinear;
+  else if (a.resize == "nearest")
+    o.resize = ResizeKind::Nearest;
+  else if (a.resize == "area")
+    o.resize = ResizeKind::Area;
+  else if (!a.resize.empty())
+    bad_flag("--resize must be bilinear, nearest or area");
+  o.letterbox = a.letterbox;
+  if (a.layout == "nchw")
+    o.layout = Layout::NCHW;
+  else if (a.layout == "nhwc")
+    o.layout = Layout::NHWC;
+  else if (!a.layout.empty())
+    bad_flag("--layout must be nchw or nhwc");
   o.name = a.name;
   return o;
 }
@@ -120,11 +136,12 @@ void run_convert(const ConvertArgs& args) {
   write.storage = args.fp16 ? WeightStorage::F16 : WeightStorage::F32;
   // save_tsr writes a temporary file and renames it: a failure leaves nothing behind.
   save_tsr(model, args.output, write);
-  std::printf("%s: %zu nodes, %.2f MB weights (%s), %zu ONNX nodes, folded %zu constant, %zu batchnorm, %zu affine, "
-              "removed %zu identity -> %s\n",
-              model.info.name.c_str(), model.graph.nodes.size(), static_cast<double>(weight_bytes(model, args.fp16)) / 1e6,
-              args.fp16 ? "fp16" : "fp32", stats.onnx_nodes, stats.folded_nodes, stats.folded_batchnorms,
-              stats.folded_affine, stats.removed_identities, args.output.c_str());
+  std::printf(
+      "%s: %zu nodes, %.2f MB weights (%s), %zu ONNX nodes, folded %zu constant, %zu batchnorm, %zu affine, "
+      "removed %zu identity -> %s\n",
+      model.info.name.c_str(), model.graph.nodes.size(), static_cast<double>(weight_bytes(model, args.fp16)) / 1e6,
+      args.fp16 ? "fp16" : "fp32", stats.onnx_nodes, stats.folded_nodes, stats.folded_batchnorms, stats.folded_affine,
+      stats.removed_identities, args.output.c_str());
 }
 
 }  // namespace
@@ -143,6 +160,7 @@ void add_convert_command(CLI::App& app) {
   cmd->add_option("--color", args->color, "rgb | bgr | gray");
   cmd->add_option("--size", args->size, "Input HxW when the ONNX input size is not fixed");
   cmd->add_option("--resize", args->resize, "bilinear | nearest | area (image preprocessing)");
+  cmd->add_flag("--letterbox", args->letterbox, "Pad images to a square (centred, black) before resizing");
   cmd->add_option("--layout", args->layout, "nchw | nhwc (default: guessed from the input shape)");
   cmd->add_option("--name", args->name, "Model name (default: file stem)");
   cmd->add_flag("--fp16", args->fp16, "Store weights as fp16 (widened to fp32 at load)");

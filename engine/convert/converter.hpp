@@ -22,6 +22,7 @@ struct ConvertOptions {
   std::optional<ColorOrder> color;
   std::optional<std::vector<std::int64_t>> size;  // H, W when the ONNX input is not static
   std::optional<ResizeKind> resize;
+  bool letterbox = false;  // pad the image to a square (centred, black) before resizing
   std::optional<Layout> layout;
   std::string name;  // default: file stem
 };

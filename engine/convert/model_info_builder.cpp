@@ -46,13 +46,13 @@ ModelInfo build_model_info(const OnnxModel& model, const ResolvedInput& input, c
   in.name = graph.inputs.at(0);
   in.shape = input.shape;
   in.layout = input.layout;
-  const std::int64_t channels =
-      input.shape.size() == 4 ? input.shape[input.layout == Layout::NHWC ? 3 : 1] : 1;
+  const std::int64_t channels = input.shape.size() == 4 ? input.shape[input.layout == Layout::NHWC ? 3 : 1] : 1;
   in.color = options.color.value_or(channels == 1 ? ColorOrder::Gray : ColorOrder::RGB);
   if (in.color == ColorOrder::Gray && channels != 1) bad_option("gray colour needs a one-channel input");
   if (in.color != ColorOrder::Gray && channels != 3 && options.color)
     bad_option("--color rgb|bgr needs a three-channel input, the model takes " + std::to_string(channels));
   in.resize = options.resize.value_or(ResizeKind::Bilinear);
+  in.letterbox = options.letterbox;
   in.scale = options.scale.value_or(in.scale);
   if (!std::isfinite(in.scale)) bad_option("--scale must be finite");
   // ImageNet statistics for colour inputs; identity normalisation for gray ones.

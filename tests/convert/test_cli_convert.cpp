@@ -67,6 +67,17 @@ TEST_F(CliConvert, SuccessWritesTheFileAndASummary) {
   EXPECT_NE(output_.find("fp16"), std::string::npos) << output_;
 }
 
+TEST_F(CliConvert, LetterboxFlagIsStoredInTheInputSpec) {
+  const fs::path in = write_model("good.onnx", good_model().bytes());
+  const fs::path plain = dir_ / "plain.tsr", boxed = dir_ / "boxed.tsr";
+  ASSERT_EQ(run("convert '" + in.string() + "' -o '" + plain.string() + "' --resize area"), 0) << output_;
+  ASSERT_EQ(run("convert '" + in.string() + "' -o '" + boxed.string() + "' --resize area --letterbox"), 0) << output_;
+  ASSERT_EQ(run("inspect --json '" + plain.string() + "'"), 0) << output_;
+  EXPECT_NE(output_.find("\"letterbox\": false"), std::string::npos) << output_;
+  ASSERT_EQ(run("inspect --json '" + boxed.string() + "'"), 0) << output_;
+  EXPECT_NE(output_.find("\"letterbox\": true"), std::string::npos) << output_;
+}
+
 TEST_F(CliConvert, UnsupportedOpFailsWithoutOutput) {
   OnnxBuilder b(16);
   b.input("input", {1, 2, 4, 4});
@@ -100,8 +111,7 @@ TEST_F(CliConvert, DamagedOrMissingInputFailsWithoutOutput) {
 TEST_F(CliConvert, BadFlagValuesFailWithoutOutput) {
   const fs::path in = write_model("good.onnx", good_model().bytes());
   const fs::path out = dir_ / "flags.tsr";
-  for (const std::string flags : {"--color purple", "--size 12", "--mean 1,x", "--task detection",
-                                  "--labels a,b,c"}) {
+  for (const std::string flags : {"--color purple", "--size 12", "--mean 1,x", "--task detection", "--labels a,b,c"}) {
     EXPECT_NE(run("convert '" + in.string() + "' -o '" + out.string() + "' " + flags), 0) << flags;
     EXPECT_FALSE(fs::exists(out)) << flags;
   }

@@ -86,6 +86,9 @@ TEST(Metadata, OptionsOverrideDefaults) {
   EXPECT_FLOAT_EQ(m.info.input.scale, 1.0f);
   EXPECT_EQ(m.info.input.color, ColorOrder::BGR);
   EXPECT_EQ(m.info.input.resize, ResizeKind::Area);
+  EXPECT_FALSE(m.info.input.letterbox);
+  o.letterbox = true;
+  EXPECT_TRUE(convert(classifier({1, 3, 8, 8}), o).info.input.letterbox);
 }
 
 TEST(Metadata, BadOptionsAreInvalidArguments) {

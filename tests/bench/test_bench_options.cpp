@@ -19,6 +19,7 @@
 #include "format/tsr.hpp"
 #include "image/jpeg_builder.hpp"
 #include "image/png_encode.hpp"
+#include "process_run.hpp"
 
 namespace tarsier::test {
 namespace {
@@ -31,11 +32,6 @@ std::string gradient_jpeg(const TempDir& dir, int width, int height) {
   std::ofstream(path, std::ios::binary)
       .write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
   return path.string();
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 
 void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path) << text; }
@@ -171,7 +167,7 @@ TEST(BenchHistogram, WritesAnSvgOfTheTimedRuns) {
   const BenchResult r = run_bench_cli(dir, {model, "--runs", "7", "--histogram", svg, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["histogram_svg"], svg);
-  const std::string text = slurp(svg);
+  const std::string text = read_text_file(svg);
   EXPECT_EQ(text.rfind("<?xml", 0), 0u);
   EXPECT_NE(text.find("<svg"), std::string::npos);
   EXPECT_NE(text.find("</svg>"), std::string::npos);

@@ -1,5 +1,7 @@
 #include "cli_fixture.hpp"
 
+#include "process_run.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,17 +13,6 @@
 
 namespace tarsier::test {
 namespace {
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
 
 Attributes conv1x1_attrs() {
   Attributes a;
@@ -81,18 +72,8 @@ ScratchDir::~ScratchDir() {
 }
 
 CliResult run_cli(const std::vector<std::string>& args, const ScratchDir& scratch) {
-  std::string command = quote(TARSIER_CLI_PATH);
-  for (const auto& a : args) command.append(" ").append(quote(a));
-  const auto out = scratch / "cli_stdout.txt";
-  const auto err = scratch / "cli_stderr.txt";
-  command.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string()));
-  const int status = std::system(command.c_str());
-  CliResult r;
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
-  r.out = read_text(out);
-  r.err = read_text(err);
-  return r;
+  const ProcessResult p = run_process(TARSIER_CLI_PATH, args, scratch / "cli_stdout.txt", scratch / "cli_stderr.txt");
+  return CliResult{p.exit_code, p.signal, p.out, p.err};
 }
 
 bool failed_cleanly(const CliResult& r) {

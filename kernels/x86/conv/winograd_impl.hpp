@@ -268,15 +268,15 @@ class WinogradRunner {
   // columns zero.
   void transform_slice(std::int64_t o0, std::int64_t w, std::int64_t nr, std::int64_t k0, std::int64_t kw) const {
     const std::int64_t w_pad = (w + nr - 1) / nr * nr;
-    const std::int64_t groups = (w + kStreamLanes - 1) / kStreamLanes, w_lanes = groups * kStreamLanes;
-    const std::int64_t ci_floats = groups * 9 * kStreamLanes;
+    const std::int64_t w_lanes = (w + kStreamLanes - 1) / kStreamLanes * kStreamLanes;
+    const std::int64_t stride = ci_floats(o0);
     const float* block = slice_filters(o0, 0);  // this chunk's filters, in read order
     for (std::int64_t ci = k0; ci < k0 + kw; ++ci) {
-      const float* g_ci = block + ci * ci_floats;
-      // The raw filters come from DRAM once per run: fetch two input channels ahead (the
-      // hardware prefetcher alone left these loads stalling).
+      const float* g_ci = block + ci * stride;
+      // Two input channels ahead: the first slice of a call is not prefetched during GEMMs
+      // (run_streamed), and the hardware prefetcher alone left these loads stalling.
       if (ci + 2 < p_.c_in)
-        for (std::int64_t f = 0; f < ci_floats; f += 16) __builtin_prefetch(g_ci + 2 * ci_floats + f);
+        for (std::int64_t f = 0; f < stride; f += 16) __builtin_prefetch(g_ci + 2 * stride + f);
       for (std::int64_t co = 0; co < w_pad; co += V::kWidth) {
         // Lanes past w are zero in the layout, whole groups past it zero here: the padding
         // columns of U come out zero.

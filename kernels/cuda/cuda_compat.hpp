@@ -2,7 +2,13 @@
 // What every kernel source in kernels/cuda includes: the CUDA headers under
 // nvcc, the SIMT emulator (simt/) under g++, plus the two spellings that differ
 // between them.
+//
+// TARSIER_CUDA_NS names the namespace (inside tarsier::) of every kernel's host
+// glue: `cuda` for the nvcc build, `cuda_emu` for the emulator build, so both
+// builds of the same .cu can be linked into one binary (a CUDA build of the
+// tarsier tool carries the real backend and the emulated one).
 #if defined(__CUDACC__)
+#define TARSIER_CUDA_NS cuda
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #include <mma.h>
@@ -17,5 +23,6 @@
   extern __shared__ __align__(128) unsigned char tarsier_dynamic_smem_[]; \
   type* const name = reinterpret_cast<type*>(tarsier_dynamic_smem_)
 #else
+#define TARSIER_CUDA_NS cuda_emu
 #include "kernels/cuda/simt/simt.hpp"
 #endif

@@ -14,7 +14,11 @@ namespace {
 
 using x86::GemmEpilogue;
 
-constexpr std::int64_t kPatchFloatsPerThread = std::int64_t{1} << 20;
+// im2col patches per thread and block: 256 KiB, so patches and packed B share L2. Measured
+// on ResNet18 (AVX-512, 1 thread): the 7x7/2 stem ran 5-10% faster than with 4 MiB blocks
+// (the strided 3x3 layers unchanged), and the arena's peak (the stem's workspace) fell
+// from 8.6 to 4.9 MiB.
+constexpr std::int64_t kPatchFloatsPerThread = std::int64_t{1} << 16;
 
 std::int64_t round_up(std::int64_t v, std::int64_t to) { return (v + to - 1) / to * to; }
 

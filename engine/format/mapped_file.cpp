@@ -36,7 +36,9 @@ MappedFile::MappedFile(const std::filesystem::path& path) {
     throw Error(ErrorCode::Io, "cannot read model file '" + path.string() + "': not a regular file");
   size_ = static_cast<std::size_t>(info.st_size);
   if (size_ == 0) return;  // mmap refuses length 0; an empty view is what the reader needs
-  void* mapped = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, file.fd, 0);
+  // MAP_POPULATE: the loader reads every byte at once (checksums, then packing), so map the
+  // whole file in one call instead of taking a page fault per 16 pages (ResNet18: ~700 faults).
+  void* mapped = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd, 0);
   if (mapped == MAP_FAILED) io_error(path, "map", errno);
   data_ = static_cast<const std::byte*>(mapped);
 }

@@ -115,19 +115,26 @@ void winograd_prepare_weights(Isa isa, WinogradTile t, WinogradWeights mode, con
   // the run-time transform reads it: [c_in][groups of 16 output channels][9
   // taps][16], zero-padded to whole groups. The transform then streams each
   // chunk strictly sequentially (with [c_in][9][c_out] rows it ran at a third
-  // of the bandwidth).
+  // of the bandwidth). Written in that order too: the 16 filters of a group are
+  // read as 16 sequential streams (a write stride of 16 floats took a sixth of
+  // ResNet18's load).
+  constexpr std::int64_t lanes = conv::kStreamLanes;
   const std::int64_t chunk = std::min(kStreamChunk, c_out);
+  float* dst = out;
+  float taps[lanes][9];
   for (std::int64_t co0 = 0; co0 < c_out; co0 += chunk) {
     const std::int64_t w = std::min(chunk, c_out - co0);
-    const std::int64_t groups = (w + conv::kStreamLanes - 1) / conv::kStreamLanes;
-    float* block = out + co0 * c_in * 9;
-    std::fill(block, block + c_in * groups * 9 * conv::kStreamLanes, 0.0f);
-    for (std::int64_t co = 0; co < w; ++co) {
-      const float* src = w_oihw + (co0 + co) * c_in * 9;
-      float* dst = block + (co / conv::kStreamLanes) * 9 * conv::kStreamLanes + co % conv::kStreamLanes;
-      for (std::int64_t ci = 0; ci < c_in; ++ci)
-        for (std::int64_t k = 0; k < 9; ++k) dst[(ci * groups * 9 + k) * conv::kStreamLanes] = src[ci * 9 + k];
-    }
+    const std::int64_t groups = (w + lanes - 1) / lanes;
+    for (std::int64_t ci = 0; ci < c_in; ++ci)
+      for (std::int64_t g = 0; g < groups; ++g) {
+        const std::int64_t live = std::min(lanes, w - g * lanes);
+        for (std::int64_t lane = 0; lane < lanes; ++lane) {
+          if (lane < live) std::copy_n(w_oihw + ((co0 + g * lanes + lane) * c_in + ci) * 9, 9, taps[lane]);
+          else std::fill_n(taps[lane], 9, 0.0f);
+        }
+        for (int k = 0; k < 9; ++k)
+          for (std::int64_t lane = 0; lane < lanes; ++lane) *dst++ = taps[lane][k];
+      }
   }
 }
 
@@ -137,19 +144,22 @@ std::size_t winograd_packed_floats(Isa isa, WinogradTile t, std::int64_t c_in, s
 
 void winograd_pack_weights(Isa isa, WinogradTile t, const float* w_oihw, std::int64_t c_in, std::int64_t c_out,
                            float* packed) {
-  const int a = tile_edge(t) + 2, npos = a * a;
-  // U[pos] as c_in x c_out row-major, computed in double and rounded once. This
-  // runs at model load, so it is written for speed: per input channel, the 3x3
-  // filters of all output channels are gathered as rows of c_out values, and G
-  // g G^T is evaluated row-wise over c_out, so every inner loop is contiguous
-  // (vectorisable) and U is written in order.
+  const int a = tile_edge(t) + 2;
+  // U[pos] (c_in x c_out, as pack_b lays out B: panels of nr output channels, [c_in][nr] each,
+  // padding columns zero), computed in double and rounded once. This runs at model load, so
+  // it is written for speed: per input channel, the 3x3 filters of all output channels are
+  // gathered as rows of c_out values, G g G^T is evaluated row-wise over c_out (contiguous,
+  // vectorisable loops), and each row is stored straight into its place in the panels (a
+  // full-size U and a pack_b pass per position took two thirds of ResNet18's load time).
   double gm[6][3];
   for (int i = 0; i < a; ++i)
     for (int k = 0; k < 3; ++k) gm[i][k] = g_at(t, i, k);
-  std::vector<float> u(static_cast<std::size_t>(npos * c_in * c_out));
+  const std::int64_t nr = gemm_nr(isa, c_out);
+  const std::int64_t padded = (c_out + nr - 1) / nr * nr;
   const auto co_n = static_cast<std::size_t>(c_out);
-  const std::size_t pos_stride = static_cast<std::size_t>(c_in) * co_n;
-  std::vector<double> g(9 * co_n), gg(static_cast<std::size_t>(a) * 3 * co_n), row(co_n);
+  const std::size_t pos_floats = packed_b_floats(isa, c_in, c_out);
+  std::vector<double> g(9 * co_n), gg(static_cast<std::size_t>(a) * 3 * co_n);
+  std::vector<float> row(static_cast<std::size_t>(padded), 0.0f);
   for (std::int64_t ci = 0; ci < c_in; ++ci) {
     for (std::size_t co = 0; co < co_n; ++co)
       for (int k = 0; k < 9; ++k)
@@ -167,15 +177,13 @@ void winograd_pack_weights(Isa isa, WinogradTile t, const float* w_oihw, std::in
         const double* r0 = gg.data() + (i * 3 + 0) * co_n;
         const double* r1 = gg.data() + (i * 3 + 1) * co_n;
         const double* r2 = gg.data() + (i * 3 + 2) * co_n;
-        float* out = u.data() + static_cast<std::size_t>(i * a + j) * pos_stride + static_cast<std::size_t>(ci) * co_n;
         for (std::size_t co = 0; co < co_n; ++co)
-          out[co] = static_cast<float>(r0[co] * gm[j][0] + r1[co] * gm[j][1] + r2[co] * gm[j][2]);
+          row[co] = static_cast<float>(r0[co] * gm[j][0] + r1[co] * gm[j][1] + r2[co] * gm[j][2]);
+        float* pos_base = packed + static_cast<std::size_t>(i * a + j) * pos_floats;
+        for (std::int64_t j0 = 0; j0 < padded; j0 += nr)  // row ci of every panel
+          std::copy_n(row.data() + j0, nr, pos_base + j0 * c_in + ci * nr);
       }
   }
-  const std::size_t pos_floats = packed_b_floats(isa, c_in, c_out);
-  for (int pos = 0; pos < npos; ++pos)
-    pack_b(isa, u.data() + static_cast<std::size_t>(pos) * static_cast<std::size_t>(c_in * c_out), c_out, false, c_in,
-           c_out, packed + pos * pos_floats);
 }
 
 std::size_t winograd_workspace_floats(Isa isa, WinogradTile t, const kernels::Conv2dParams& p, WinogradWeights mode) {

@@ -24,14 +24,20 @@ std::int64_t round_up(std::int64_t v, std::int64_t to) { return (v + to - 1) / t
 
 // Weights of group g as the GEMM's B: k = kernel_h * kernel_w * c_in/groups rows ordered
 // (ky, kx, c) like the im2col patches, c_out/groups columns.
-std::vector<float> group_weights_kn(const kernels::Conv2dParams& p, const float* w, std::int64_t g) {
+// Group g's filters as rows of k = (tap, input channel), the order of the NHWC im2col
+// patches: row co is a small transpose of its OIHW [c_in][taps] block, so reads stay in one
+// filter and writes are sequential (pack_b then interleaves the rows in L1-sized chunks;
+// writing a k x n matrix directly scattered every store and took 9% of ResNet18's load).
+std::vector<float> group_weights_nk(const kernels::Conv2dParams& p, const float* w, std::int64_t g) {
   const std::int64_t cin = p.c_in / p.groups, cout = p.c_out / p.groups, taps = p.kernel_h * p.kernel_w;
-  std::vector<float> kn(static_cast<std::size_t>(taps * cin * cout));
-  for (std::int64_t co = 0; co < cout; ++co)
-    for (std::int64_t ci = 0; ci < cin; ++ci)
-      for (std::int64_t t = 0; t < taps; ++t)
-        kn[static_cast<std::size_t>((t * cin + ci) * cout + co)] = w[((g * cout + co) * cin + ci) * taps + t];
-  return kn;
+  std::vector<float> nk(static_cast<std::size_t>(cout * taps * cin));
+  float* dst = nk.data();
+  for (std::int64_t co = 0; co < cout; ++co) {
+    const float* filter = w + (g * cout + co) * cin * taps;
+    for (std::int64_t t = 0; t < taps; ++t)
+      for (std::int64_t ci = 0; ci < cin; ++ci) *dst++ = filter[ci * taps + t];
+  }
+  return nk;
 }
 
 class Conv1x1Gemm final : public X86Kernel {
@@ -74,8 +80,8 @@ class Im2colGemm final : public X86Kernel {
     const std::size_t panel = x86::packed_b_floats(isa_, k_, cout_g_);
     float* packed = own_floats(panel * static_cast<std::size_t>(p.groups));
     for (std::int64_t g = 0; g < p.groups; ++g) {
-      const std::vector<float> kn = group_weights_kn(p, w, g);
-      x86::pack_b(isa_, kn.data(), cout_g_, false, k_, cout_g_, packed + static_cast<std::size_t>(g) * panel);
+      const std::vector<float> nk = group_weights_nk(p, w, g);
+      x86::pack_b(isa_, nk.data(), k_, true, k_, cout_g_, packed + static_cast<std::size_t>(g) * panel);
       packed_.push_back(packed + static_cast<std::size_t>(g) * panel);
     }
     const std::int64_t mr = x86::gemm_mr(isa_, cout_g_);

@@ -66,11 +66,16 @@ void X86Backend::prepare(Graph& graph, const KernelContext& context) {
   rewrite_to_nhwc(graph);
   mark_concat_slices(graph);
   winograd_ = plan_winograd_weights(graph, isa_);
+  // Packed weights are the raw ones plus the stored Winograd share (within the plan's budget)
+  // and panel padding; the reservation is generous because untouched pages cost nothing.
+  std::size_t raw = 0;
+  for (const auto& [name, tensor] : graph.constants) raw += tensor.data.size() * sizeof(float);
+  weights_ = std::make_unique<WeightPool>(5 * raw + (std::size_t{64} << 20));
 }
 
 std::unique_ptr<OpKernel> X86Backend::make_kernel(const Node& node, const Graph& graph,
                                                   const KernelContext& context) const {
-  const Context ctx{isa_, parallel_.get(), &winograd_};
+  const Context ctx{isa_, parallel_.get(), &winograd_, weights_.get()};
   for (const Entry& entry : kTable) {
     if (entry.op != node.op) continue;
     if (auto kernel = entry.make(node, graph, ctx)) return kernel;

@@ -10,6 +10,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/x86/parallel.hpp"
+#include "backend/x86/weight_pool.hpp"
 #include "kernels/x86/gemm.hpp"
 
 namespace tarsier::x86_backend {
@@ -24,6 +25,7 @@ struct Context {
   x86::Isa isa = x86::Isa::Avx2;
   const Parallel* parallel = nullptr;            // lives as long as the backend
   const WinogradWeightPlan* winograd = nullptr;  // likewise; null: store every layer's weights
+  WeightPool* weights = nullptr;                 // likewise; null: each kernel owns its buffers
 };
 
 using Factory = std::unique_ptr<OpKernel> (*)(const Node& node, const Graph& graph, const Context& context);
@@ -51,6 +53,7 @@ class X86Backend final : public Backend {
   std::unique_ptr<Parallel> parallel_;
   std::unique_ptr<Backend> ref_;
   WinogradWeightPlan winograd_;
+  std::unique_ptr<WeightPool> weights_;
 };
 
 bool avx2_available();

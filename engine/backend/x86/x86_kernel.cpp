@@ -9,7 +9,10 @@ namespace tarsier::x86_backend {
 const char* isa_prefix(x86::Isa isa) { return isa == x86::Isa::Avx512 ? "avx512." : "avx2."; }
 
 X86Kernel::X86Kernel(const Context& context, std::string algorithm)
-    : isa_(context.isa), parallel_(context.parallel), name_(isa_prefix(context.isa) + std::move(algorithm)) {}
+    : isa_(context.isa),
+      parallel_(context.parallel),
+      name_(isa_prefix(context.isa) + std::move(algorithm)),
+      pool_(context.weights) {}
 
 void X86Kernel::set_workspace(std::int64_t chunks, std::size_t floats) {
   chunks_ = static_cast<std::size_t>(std::max<std::int64_t>(chunks, 1));
@@ -21,6 +24,10 @@ float* X86Kernel::slice(const ExecArgs& args, std::int64_t chunk) const {
 }
 
 float* X86Kernel::own_floats(std::size_t count) {
+  if (pool_) {
+    weight_bytes_ += count * sizeof(float);
+    return pool_->allocate(count);
+  }
   buffers_.push_back(std::make_unique<HostBuffer>(std::max<std::size_t>(count, 1) * sizeof(float)));
   weight_bytes_ += count * sizeof(float);
   return reinterpret_cast<float*>(buffers_.back()->data());

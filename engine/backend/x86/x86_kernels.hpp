@@ -44,6 +44,7 @@ class X86Kernel : public OpKernel {
  private:
   std::string name_;
   std::size_t chunks_ = 0, slice_floats_ = 0, weight_bytes_ = 0;
+  WeightPool* pool_;
   std::vector<std::unique_ptr<Buffer>> buffers_;
 };
 

@@ -24,6 +24,14 @@ namespace {
 //   strides that map all rows of a tile to one L1 set are copied to a padded stride.
 constexpr std::int64_t kMaxKc = 384;
 constexpr std::int64_t kMc = 336;  // a multiple of every MR (6, 14)
+// Few rows, large B (ResNet18 layer4: m = 49, B 4.7-9.4 MiB): each B element feeds only m
+// FMAs, so B must not come from L2 once per row tile. Up to kSmallM rows the loops swap
+// (column panel outer, row tiles inner) and k blocks shrink to kSmallMKc, so that a B panel
+// (128 x 64 floats, 32 KiB) and the A block (<= 64 x 128) both stay in L1 while the row tiles
+// sweep them, and the next panel is prefetched meanwhile. Measured in ResNet18 (Xeon,
+// AVX-512, 1 thread, weights cold): layer4's 3x3 convs 2.36 -> 2.07 ms.
+constexpr std::int64_t kSmallM = 64;
+constexpr std::int64_t kSmallMKc = 128;
 
 struct Config {
   GemmUkernelFn ukernel;
@@ -44,9 +52,9 @@ Config config(Isa isa, std::int64_t n) {
   return {f32_gemm_6x16_avx2, 6, 16};
 }
 
-std::int64_t balanced_kc(std::int64_t k) {
-  if (k <= kMaxKc) return k;
-  const std::int64_t blocks = (k + kMaxKc - 1) / kMaxKc;
+std::int64_t balanced_kc(std::int64_t k, std::int64_t max_kc = kMaxKc) {
+  if (k <= max_kc) return k;
+  const std::int64_t blocks = (k + max_kc - 1) / max_kc;
   return round_up((k + blocks - 1) / blocks, 8);
 }
 
@@ -107,7 +115,7 @@ void pack_b(Isa isa, const float* b, std::int64_t ldb, bool b_is_n_by_k, std::in
 }
 
 std::size_t gemm_workspace_floats(Isa /*isa*/, std::int64_t m, std::int64_t k) {
-  return static_cast<std::size_t>(std::min(m, kMc) * copied_lda(balanced_kc(k)));
+  return static_cast<std::size_t>(std::min(m, kMc) * copied_lda(balanced_kc(k, m <= kSmallM ? kSmallMKc : kMaxKc)));
 }
 
 void gemm(Isa isa, std::int64_t m, std::int64_t n, std::int64_t k, const float* a, std::int64_t lda,
@@ -118,7 +126,8 @@ void gemm(Isa isa, std::int64_t m, std::int64_t n, std::int64_t k, const float* 
   assert(n_begin % cfg.nr == 0);
   if (m <= 0 || n_begin >= n_end) return;
   const bool copy_a = rows_alias_in_l1(lda, cfg.mr);
-  const std::int64_t kc_max = balanced_kc(k);
+  const bool small_m = m <= kSmallM;
+  const std::int64_t kc_max = balanced_kc(k, small_m ? kSmallMKc : kMaxKc);
 
   TileEpilogue tile;
   tile.act = epilogue.act;
@@ -138,15 +147,33 @@ void gemm(Isa isa, std::int64_t m, std::int64_t n, std::int64_t k, const float* 
         a_blk = workspace;
         a_ld = ws_ld;
       }
-      for (std::int64_t i = 0; i < mc; i += cfg.mr) {
-        const std::int64_t rows = std::min(cfg.mr, mc - i);
+      auto run_tile = [&](std::int64_t i, std::int64_t j) {
+        tile.bias = epilogue.bias ? epilogue.bias + j : nullptr;
+        tile.residual = epilogue.residual ? epilogue.residual + (m0 + i) * epilogue.ld_residual + j : nullptr;
+        cfg.ukernel(static_cast<std::size_t>(std::min(cfg.mr, mc - i)),
+                    static_cast<std::size_t>(std::min(cfg.nr, n_end - j)), static_cast<std::size_t>(kc),
+                    a_blk + i * a_ld, static_cast<std::size_t>(a_ld), packed_b + j * k + k0 * cfg.nr,
+                    c + (m0 + i) * ldc + j, static_cast<std::size_t>(ldc), tile);
+      };
+      if (small_m) {
+        // While the row tiles sweep one B panel from L1, the next panel is fetched from
+        // memory in equal shares, so its first tile does not wait on DRAM.
+        const std::int64_t panel_bytes = kc * cfg.nr * static_cast<std::int64_t>(sizeof(float));
+        const std::int64_t tiles = (mc + cfg.mr - 1) / cfg.mr;
+        const std::int64_t share = (panel_bytes + tiles - 1) / tiles;
         for (std::int64_t j = n_begin; j < n_end; j += cfg.nr) {
-          tile.bias = epilogue.bias ? epilogue.bias + j : nullptr;
-          tile.residual = epilogue.residual ? epilogue.residual + (m0 + i) * epilogue.ld_residual + j : nullptr;
-          cfg.ukernel(static_cast<std::size_t>(rows), static_cast<std::size_t>(std::min(cfg.nr, n_end - j)),
-                      static_cast<std::size_t>(kc), a_blk + i * a_ld, static_cast<std::size_t>(a_ld),
-                      packed_b + j * k + k0 * cfg.nr, c + (m0 + i) * ldc + j, static_cast<std::size_t>(ldc), tile);
+          const char* next = reinterpret_cast<const char*>(packed_b + (j + cfg.nr) * k + k0 * cfg.nr);
+          const bool prefetch = j + cfg.nr < n_end;
+          for (std::int64_t i = 0, t = 0; i < mc; i += cfg.mr, ++t) {
+            if (prefetch)
+              for (std::int64_t off = t * share; off < std::min(panel_bytes, (t + 1) * share); off += 64)
+                __builtin_prefetch(next + off);
+            run_tile(i, j);
+          }
         }
+      } else {
+        for (std::int64_t i = 0; i < mc; i += cfg.mr)
+          for (std::int64_t j = n_begin; j < n_end; j += cfg.nr) run_tile(i, j);
       }
     }
     if (tile.finish) break;

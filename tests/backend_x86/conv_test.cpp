@@ -4,6 +4,7 @@
 #include <random>
 
 #include "backend_x86/x86_test_util.hpp"
+#include "scoped_env.hpp"
 
 namespace tarsier::test {
 namespace {
@@ -32,8 +33,8 @@ TEST_P(Conv, RandomShapesMatchRef) {
     const std::string act = acts[trial % 5];
     SCOPED_TRACE("trial " + std::to_string(trial) + ": n" + std::to_string(n) + " c" + std::to_string(c_in) + "->" +
                  std::to_string(c_out) + " " + std::to_string(h) + "x" + std::to_string(w) + " k" + std::to_string(k) +
-                 " s" + std::to_string(stride) + " d" + std::to_string(dilation) + " g" + std::to_string(group) +
-                 " p" + std::to_string(pad) + " res" + std::to_string(residual) + " " + act);
+                 " s" + std::to_string(stride) + " d" + std::to_string(dilation) + " g" + std::to_string(group) + " p" +
+                 std::to_string(pad) + " res" + std::to_string(residual) + " " + act);
     Builder b(static_cast<unsigned>(trial));
     const auto x = b.input({n, c_in, h, w});
     std::string res;
@@ -49,17 +50,23 @@ TEST_P(Conv, RandomShapesMatchRef) {
 }
 
 TEST_P(Conv, Winograd3x3) {
-  for (const auto& [c_in, c_out, h, w] : {std::array<std::int64_t, 4>{16, 16, 9, 11}, {3, 24, 14, 14},
-                                          {64, 32, 7, 7}, {33, 65, 10, 6},
-                                          {32, 160, 7, 7} /* channel split across threads */}) {
-    Builder b(static_cast<unsigned>(c_in * 7 + c_out));
-    const auto x = b.input({1, c_in, h, w});
-    const auto r = b.conv(x, c_out, 1, 1, 1, {0, 0, 0, 0});
-    const auto y = b.conv(x, c_out, 3, 3, 1, {1, 1, 1, 1}, 1, 1, true, r, "relu");
-    b.output(y);
-    const auto kernels = expect_matches_ref(b.graph(), 1e-4);
-    EXPECT_TRUE(uses_kernel(kernels, "winograd")) << join(kernels);
-  }
+  // Small images (7x7, 10x6) are cheaper as im2col + GEMM on some machines, so the cost model
+  // may not pick Winograd there; the tile edge is forced to test both transforms on every shape.
+  for (const char* tile : {"f2", "f4"})
+    for (const auto& [c_in, c_out, h, w] : {std::array<std::int64_t, 4>{16, 16, 9, 11},
+                                            {3, 24, 14, 14},
+                                            {64, 32, 7, 7},
+                                            {33, 65, 10, 6},
+                                            {32, 160, 7, 7} /* channel split across threads */}) {
+      const ScopedEnv forced("TARSIER_X86_WINOGRAD", tile);
+      Builder b(static_cast<unsigned>(c_in * 7 + c_out));
+      const auto x = b.input({1, c_in, h, w});
+      const auto r = b.conv(x, c_out, 1, 1, 1, {0, 0, 0, 0});
+      const auto y = b.conv(x, c_out, 3, 3, 1, {1, 1, 1, 1}, 1, 1, true, r, "relu");
+      b.output(y);
+      const auto kernels = expect_matches_ref(b.graph(), 1e-4);
+      EXPECT_TRUE(uses_kernel(kernels, "winograd")) << join(kernels);
+    }
 }
 
 TEST_P(Conv, Depthwise) {
@@ -71,6 +78,19 @@ TEST_P(Conv, Depthwise) {
     const auto kernels = expect_matches_ref(b.graph(), 1e-5);
     EXPECT_TRUE(uses_kernel(kernels, "depthwise")) << join(kernels);
   }
+}
+
+// im2col + GEMM has two schedules: row blocks of patches split across threads, and, for few
+// pixels with large weights, all patches at once with threads taking output-channel panels.
+TEST_P(Conv, Im2colRowBlocksAndWholePatch) {
+  Builder b(11);
+  const auto big = b.input({1, 40, 63, 64});  // 32 x 32 pixels x 360 > 2^18 floats: row blocks
+  b.output(b.conv(big, 70, 3, 3, 2, {1, 1, 1, 1}, 1, 1, true, "", "relu"));
+  const auto deep = b.input({2, 200, 9, 8});  // 2 x 5 x 4 pixels x 1800: one patch matrix
+  const auto r = b.conv(deep, 96, 1, 1, 2, {0, 0, 0, 0});
+  b.output(b.conv(deep, 96, 3, 3, 2, {1, 1, 1, 1}, 1, 1, true, r, "clip"));
+  const auto kernels = expect_matches_ref(b.graph(), 1e-5);
+  EXPECT_TRUE(uses_kernel(kernels, "im2col")) << join(kernels);
 }
 
 TEST_P(Conv, PointwiseAndStem) {

@@ -5,26 +5,15 @@
 
 #include "backend/registry.hpp"
 #include "backend_x86/x86_test_util.hpp"
+#include "scoped_env.hpp"
 
 namespace tarsier::test {
 namespace {
 
 // Sets TARSIER_ISA for the scope, restoring the previous value.
-class ScopedIsa {
+class ScopedIsa : public ScopedEnv {
  public:
-  explicit ScopedIsa(const char* value) {
-    if (const char* old = std::getenv("TARSIER_ISA")) old_ = old, had_ = true;
-    if (value) setenv("TARSIER_ISA", value, 1);
-    else unsetenv("TARSIER_ISA");
-  }
-  ~ScopedIsa() {
-    if (had_) setenv("TARSIER_ISA", old_.c_str(), 1);
-    else unsetenv("TARSIER_ISA");
-  }
-
- private:
-  std::string old_;
-  bool had_ = false;
+  explicit ScopedIsa(const char* value) : ScopedEnv("TARSIER_ISA", value) {}
 };
 
 TEST(IsaSelect, AutoIsTheBestAvailable) {

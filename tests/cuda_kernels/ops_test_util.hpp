@@ -87,15 +87,19 @@ void expect_nhwc_matches(const DeviceBuffer<T>& y, std::int64_t stride, const st
   }
 }
 
-// Flat comparison of T values against float references.
+// Flat comparison of T values against float references: |got - want| <= tol * |want| + abs_tol,
+// abs_tol = tol unless given (small outputs such as probabilities pass a tiny abs_tol so the
+// bound stays relative).
 template <class T>
-void expect_flat_matches(const T* y, const std::vector<float>& want, float tol, const std::string& what) {
+void expect_flat_matches(const T* y, const std::vector<float>& want, float tol, const std::string& what,
+                         float abs_tol = -1.0f) {
+  if (abs_tol < 0.0f) abs_tol = tol;
   int bad = 0;
   for (std::size_t i = 0; i < want.size() && bad < 5; ++i) {
     const float got = to_f(y[i]);
     const float w = to_f(from_f<T>(want[i]));
     const bool ok = tol == 0.0f ? (got == w || (std::isnan(got) && std::isnan(w)))
-                                : std::fabs(got - w) <= tol * (1.0f + std::fabs(w));
+                                : std::fabs(got - w) <= tol * std::fabs(w) + abs_tol;
     if (!ok) {
       ADD_FAILURE() << what << ": element " << i << ": got " << got << ", want " << w << " (tol " << tol << ")";
       ++bad;

@@ -17,9 +17,8 @@ struct Geometry {
 };
 
 [[noreturn]] void unsupported(const InputSpec& spec, const std::string& problem) {
-  throw Error(ErrorCode::UnsupportedModel,
-              "cannot feed an image to model input '" + spec.name + "' of shape " + shape_to_string(spec.shape) +
-                  ": " + problem);
+  throw Error(ErrorCode::UnsupportedModel, "cannot feed an image to model input '" + spec.name + "' of shape " +
+                                               shape_to_string(spec.shape) + ": " + problem);
 }
 
 Geometry geometry_of(const InputSpec& spec) {
@@ -80,42 +79,56 @@ Image pad_to_square(const Image& image) {
   return out;
 }
 
-void preprocess(const Image& image, const InputSpec& spec, std::span<float> out) {
+PreprocessPlan plan_preprocess(const InputSpec& spec, int image_width, int image_height, int image_channels) {
   const Geometry g = geometry_of(spec);
-  const std::size_t count = static_cast<std::size_t>(g.channels * g.height * g.width);
+  if (image_channels != 1 && image_channels != 3) {
+    throw Error(ErrorCode::InvalidArgument,
+                "preprocess: images must have 1 or 3 channels, not " + std::to_string(image_channels));
+  }
+  const Affine f = affine_of(spec, g.channels);
+  PreprocessPlan plan;
+  const int side = std::max(image_width, image_height);
+  plan.canvas_width = spec.letterbox ? side : image_width;
+  plan.canvas_height = spec.letterbox ? side : image_height;
+  plan.offset_x = (plan.canvas_width - image_width) / 2;  // as pad_to_square places it
+  plan.offset_y = (plan.canvas_height - image_height) / 2;
+  plan.out_width = static_cast<int>(g.width);
+  plan.out_height = static_cast<int>(g.height);
+  plan.out_channels = static_cast<int>(g.channels);
+  plan.nchw = spec.layout == Layout::NCHW;
+  plan.resize = spec.resize;
+  plan.a = f.a;
+  plan.b = f.b;
+  if (spec.color == ColorOrder::Gray) {
+    plan.source[0] = image_channels == 3 ? -1 : 0;
+  } else if (image_channels == 3) {
+    plan.source = spec.color == ColorOrder::BGR ? std::array<int, 3>{2, 1, 0} : std::array<int, 3>{0, 1, 2};
+  }
+  return plan;
+}
+
+void preprocess(const Image& image, const InputSpec& spec, std::span<float> out) {
+  const PreprocessPlan plan = plan_preprocess(spec, image.width, image.height, image.channels);
+  const std::size_t count = static_cast<std::size_t>(plan.out_channels) * plan.out_height * plan.out_width;
   if (out.size() != count) {
     throw Error(ErrorCode::InvalidArgument, "preprocess: output buffer holds " + std::to_string(out.size()) +
                                                 " floats, input '" + spec.name + "' needs " + std::to_string(count));
   }
-  if (image.channels != 1 && image.channels != 3) {
-    throw Error(ErrorCode::InvalidArgument,
-                "preprocess: images must have 1 or 3 channels, not " + std::to_string(image.channels));
-  }
-  const Affine f = affine_of(spec, g.channels);
   const FloatImage resized = spec.letterbox
-                                 ? resize_image(pad_to_square(image), static_cast<int>(g.width),
-                                                static_cast<int>(g.height), spec.resize)
-                                 : resize_image(image, static_cast<int>(g.width), static_cast<int>(g.height),
-                                                spec.resize);
+                                 ? resize_image(pad_to_square(image), plan.out_width, plan.out_height, spec.resize)
+                                 : resize_image(image, plan.out_width, plan.out_height, spec.resize);
 
-  // Which source channel feeds tensor channel c (-1: luma of all three).
-  std::array<int, 3> source{0, 0, 0};
-  if (spec.color == ColorOrder::Gray) {
-    source[0] = image.channels == 3 ? -1 : 0;
-  } else if (image.channels == 3) {
-    source = spec.color == ColorOrder::BGR ? std::array<int, 3>{2, 1, 0} : std::array<int, 3>{0, 1, 2};
-  }
-  const bool nchw = spec.layout == Layout::NCHW;
-  const std::size_t plane = static_cast<std::size_t>(g.height * g.width);
-  for (int y = 0; y < g.height; ++y) {
-    for (int x = 0; x < g.width; ++x) {
-      const std::size_t pixel = static_cast<std::size_t>(y) * g.width + x;
-      for (int c = 0; c < g.channels; ++c) {
-        const float p = source[c] >= 0 ? resized.at(x, y, source[c])
-                                       : 0.299f * resized.at(x, y, 0) + 0.587f * resized.at(x, y, 1) +
-                                             0.114f * resized.at(x, y, 2);
-        const float v = p * f.a[c] + f.b[c];
-        out[nchw ? c * plane + pixel : pixel * g.channels + c] = v;
+  const std::size_t plane = static_cast<std::size_t>(plan.out_height) * plan.out_width;
+  for (int y = 0; y < plan.out_height; ++y) {
+    for (int x = 0; x < plan.out_width; ++x) {
+      const std::size_t pixel = static_cast<std::size_t>(y) * plan.out_width + x;
+      for (int c = 0; c < plan.out_channels; ++c) {
+        const int src = plan.source[static_cast<std::size_t>(c)];
+        const float p =
+            src >= 0 ? resized.at(x, y, src)
+                     : 0.299f * resized.at(x, y, 0) + 0.587f * resized.at(x, y, 1) + 0.114f * resized.at(x, y, 2);
+        const float v = p * plan.a[static_cast<std::size_t>(c)] + plan.b[static_cast<std::size_t>(c)];
+        out[plan.nchw ? c * plane + pixel : pixel * plan.out_channels + c] = v;
       }
     }
   }

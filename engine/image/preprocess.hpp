@@ -8,6 +8,7 @@
 //     order (so a BGR model's mean[0] applies to blue); a single mean/std applies to all
 //     channels, none means 0 and 1;
 //  5. written as NCHW or NHWC.
+#include <array>
 #include <span>
 #include <vector>
 
@@ -19,6 +20,22 @@ namespace tarsier {
 
 // Pads to max(width, height) squared with the image centred (extra odd pixel right/bottom).
 Image pad_to_square(const Image& image);
+
+// Everything preprocess() decides before touching pixels, for an image of the given size: a
+// device implementation (the CUDA backend) computes the same tensor from it.
+struct PreprocessPlan {
+  // The image at (offset_x, offset_y) on a black canvas_width x canvas_height canvas (the
+  // letterbox square), or the image itself.
+  int canvas_width = 0, canvas_height = 0, offset_x = 0, offset_y = 0;
+  int out_width = 0, out_height = 0, out_channels = 0;
+  bool nchw = true;
+  ResizeKind resize = ResizeKind::Bilinear;
+  std::array<int, 3> source{0, 0, 0};  // image channel feeding tensor channel c; -1: luma
+  std::array<float, 3> a{}, b{};       // tensor channel c = pixel * a[c] + b[c]
+};
+
+// Throws like preprocess() for an unusable spec or image channel count.
+PreprocessPlan plan_preprocess(const InputSpec& spec, int image_width, int image_height, int image_channels);
 
 // Writes the input tensor of `spec` for `image` into `out`, which must hold exactly the
 // spec's element count. Throws Error(InvalidArgument | UnsupportedModel) naming the problem.

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <type_traits>
 
 #include "kernels/cuda/simt/builtins.hpp"
@@ -113,6 +114,30 @@ void store_matrix_sync(T* p, const fragment<accumulator, M, N, K, T>& f, unsigne
     for (int c = 0; c < N; ++c) (layout == mem_row_major ? p[r * ldm + c] : p[c * ldm + r]) = f.x[r * N + c];
 }
 
+namespace detail {
+
+// One warp's mma_sync result, computed by the first lane of the warp that runs after the warp
+// barrier and copied out by the others: the product is computed once per warp instead of once
+// per lane (every lane holds the same fragments, so any lane's inputs are the warp's).
+// `pending` holds the lanes that have not yet copied this round's result; a round starts only
+// after every lane has passed the barrier, i.e. has finished the previous round.
+struct MmaSlot {
+  unsigned pending = 0;
+  alignas(16) unsigned char result[32 * 16 * sizeof(float)];  // the largest tile, 16x16 floats
+};
+
+// Why thread_local: the slot must be shared by the lanes (fibers) of one warp, which all run on
+// the launching OS thread, one block at a time; nothing else can hold it without changing the
+// runtime. One slot per warp of the largest (1024-thread) block.
+inline MmaSlot& mma_slot(unsigned warp) {
+  static thread_local MmaSlot slots[32];
+  return slots[warp];
+}
+
+inline unsigned linear_thread_index() { return threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z); }
+
+}  // namespace detail
+
 // d = a * b + c with products exact and sums in fp32, as the tensor cores
 // accumulate.
 template <int M, int N, int K, class TA, class LA, class LB, class TC>
@@ -120,19 +145,45 @@ void mma_sync(fragment<accumulator, M, N, K, TC>& d, const fragment<matrix_a, M,
               const fragment<matrix_b, M, N, K, TA, LB>& b, const fragment<accumulator, M, N, K, TC>& c,
               bool satf = false) {
   using namespace tarsier::simt::detail;
-  warp_call(WarpOp::WmmaUniform, 0xffffffffu, 0, 0, warpSize, "wmma::mma_sync");
-  for (int i = 0; i < M; ++i) {
-    for (int j = 0; j < N; ++j) {
-      float acc = detail::to_float(c.x[i * N + j]);
-      for (int k = 0; k < K; ++k) acc += detail::to_float(a.x[i * K + k]) * detail::to_float(b.x[k * N + j]);
-      if (satf) {  // NaN -> 0, overflow -> the accumulator type's largest finite
-                   // value
-        constexpr float max_norm = std::is_same_v<TC, float> ? FLT_MAX : 65504.0f;
-        acc = std::isnan(acc) ? 0.0f : std::fmin(std::fmax(acc, -max_norm), max_norm);
-      }
-      d.x[i * N + j] = TC(acc);
-    }
+  static_assert(sizeof(d.x) <= sizeof(detail::MmaSlot::result), "tile larger than the slot");
+  const unsigned tid = detail::linear_thread_index();
+  const unsigned lane_bit = 1u << (tid % 32);
+  detail::MmaSlot& slot = detail::mma_slot(tid / 32);
+  try {
+    warp_call(WarpOp::WmmaUniform, 0xffffffffu, 0, 0, warpSize, "wmma::mma_sync");
+  } catch (...) {
+    // The launch is abandoned while this lane waits; it will not copy this round's result, so
+    // the next launch on this OS thread must not see it pending.
+    slot.pending &= ~lane_bit;
+    throw;
   }
+  if ((slot.pending & lane_bit) == 0) {  // the first lane of this round: compute
+    float fa[M * K], fb[K * N];
+    for (int i = 0; i < M * K; ++i) fa[i] = detail::to_float(a.x[i]);
+    for (int i = 0; i < K * N; ++i) fb[i] = detail::to_float(b.x[i]);
+    TC out[M * N];
+    for (int i = 0; i < M; ++i) {
+      float acc[N];
+      for (int j = 0; j < N; ++j) acc[j] = detail::to_float(c.x[i * N + j]);
+      for (int k = 0; k < K; ++k) {
+        const float av = fa[i * K + k];
+        for (int j = 0; j < N; ++j) acc[j] += av * fb[k * N + j];
+      }
+      for (int j = 0; j < N; ++j) {
+        float v = acc[j];
+        if (satf) {  // NaN -> 0, overflow -> the accumulator type's largest finite value
+          constexpr float max_norm = std::is_same_v<TC, float> ? FLT_MAX : 65504.0f;
+          v = std::isnan(v) ? 0.0f : std::fmin(std::fmax(v, -max_norm), max_norm);
+        }
+        out[i * N + j] = TC(v);
+      }
+    }
+    std::memcpy(slot.result, out, sizeof out);
+    slot.pending = 0xffffffffu & ~lane_bit;
+  } else {
+    slot.pending &= ~lane_bit;
+  }
+  std::memcpy(d.x, slot.result, sizeof(d.x));
 }
 
 }  // namespace nvcuda::wmma
